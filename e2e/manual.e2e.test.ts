@@ -1,0 +1,237 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, SCREENSHOTS, startServer, type RunningServer } from './support/server.js';
+
+// The first help page, followed literally: open the item, Item Settings, check Track Serials, Save, the
+// Serials tab appears, Add Serial, the row is In Stock, double-click opens the Serial Detail with history.
+describe('Serialtrack in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(10_000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const gridRow = (serial: string) => page.getByRole('row').filter({ hasText: serial });
+
+  it('first start: the setup page creates the administrator and signs in', async () => {
+    await page.goto(server.url);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Welcome to Serialtrack' }).isVisible())
+      .toBe(true);
+    await page.getByLabel('Password (at least 10 characters)').fill('admin-password-123');
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    await page.getByRole('heading', { name: 'Items' }).waitFor();
+  });
+
+  it('sets up locations and an item', async () => {
+    await page.getByRole('link', { name: 'Locations' }).click();
+    for (const code of ['R1-1A', 'R1-1B']) {
+      await page.getByLabel('Location code').fill(code);
+      await page.getByRole('button', { name: 'Add location' }).click();
+      await page.getByRole('cell', { name: code, exact: true }).first().waitFor();
+    }
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByRole('link', { name: 'New item' }).click();
+    await page.getByLabel('SKU').fill('ALT-12V');
+    await page.getByLabel('Name').fill('Alternator 12V 90A');
+    await page.getByLabel('Primary location').selectOption({ label: 'R1-1A' });
+    await page.getByLabel('Warranty (months, 0 = no warranty)').fill('12');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'ALT-12V — Alternator 12V 90A' }).waitFor();
+    expect(await page.getByRole('tab', { name: 'Serials' }).count()).toBe(0);
+  });
+
+  it('Item Settings → Track Serials → Save makes the Serials tab appear', async () => {
+    const itemSettings = page.getByRole('group', { name: 'Item Settings' });
+    await itemSettings.scrollIntoViewIfNeeded();
+    await itemSettings.getByLabel('Track Serials').check();
+    await shot('item-form');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('tab', { name: 'Serials' }).waitFor();
+  });
+
+  it('Add Serial creates a row with status In Stock at the primary location', async () => {
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Serial' });
+    await dialog.getByLabel('Serial Number').fill('ALT-0001');
+    expect(await dialog.getByLabel('Location').inputValue()).not.toBe('');
+    await dialog.getByLabel('Condition Notes').fill('New, sealed box');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = gridRow('ALT-0001');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('In Stock');
+    expect(await row.textContent()).toContain('R1-1A');
+    expect(await row.textContent()).toContain('Manual entry');
+  });
+
+  it('a duplicate serial gets an inline message and nothing is saved', async () => {
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Serial' });
+    await dialog.getByLabel('Serial Number').fill('ALT-0001');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toContain('already exists');
+    await dialog.getByLabel('Serial Number').fill('   ');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    expect(await dialog.getByRole('alert').textContent()).toContain('Enter the serial number');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await gridRow('ALT-0001').count()).toBe(1);
+    // a second unit for the transfer below
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    await dialog.getByLabel('Serial Number').fill('ALT-0002');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await gridRow('ALT-0002').waitFor();
+    await shot('serials-tab');
+  });
+
+  it('double-click opens the Serial Detail with the record and its history', async () => {
+    await gridRow('ALT-0001').dblclick();
+    const detail = page.getByRole('dialog', { name: 'Serial Detail — ALT-0001' });
+    await detail.waitFor();
+    const text = (await detail.textContent()) ?? '';
+    expect(text).toContain('In Stock');
+    expect(text).toContain('No warranty');
+    expect(text).toContain('New, sealed box');
+    const history = detail.getByRole('region', { name: 'History' });
+    expect(await history.getByRole('row').filter({ hasText: 'Created' }).count()).toBe(1);
+    expect((await history.textContent()) ?? '').toContain('admin');
+
+    await detail.getByRole('textbox', { name: 'Condition Notes' }).fill('Box opened for inspection');
+    await detail.getByRole('button', { name: 'Save notes' }).click();
+    await history.getByRole('row').filter({ hasText: 'Condition notes changed' }).waitFor();
+    await shot('serial-detail');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
+  });
+
+  it('Enter on a focused row opens the Serial Detail too', async () => {
+    await gridRow('ALT-0002').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Serial Detail — ALT-0002' }).waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('transfers selected serials; each serial history shows it', async () => {
+    await page.getByLabel('Select ALT-0001').check();
+    await page.getByLabel('Select ALT-0002').check();
+    await page.getByRole('button', { name: 'Transfer (2)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer serials' });
+    await dialog.getByLabel('Destination location').selectOption({ label: 'R1-1B' });
+    await dialog.getByLabel('Note').fill('Moving to shelf B');
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.getByRole('status').waitFor();
+    expect(await dialog.getByRole('status').textContent()).toMatch(
+      /Transfer TR-\d+ done: 2 serial\(s\) moved from R1-1A to R1-1B/,
+    );
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(async () => (await gridRow('ALT-0001').textContent()) ?? '').toContain('R1-1B');
+    await gridRow('ALT-0001').dblclick();
+    const detail = page.getByRole('dialog', { name: 'Serial Detail — ALT-0001' });
+    const transferred = detail
+      .getByRole('region', { name: 'History' })
+      .getByRole('row')
+      .filter({ hasText: 'Transferred' });
+    await transferred.waitFor();
+    expect(await transferred.textContent()).toMatch(/TR-\d+.*R1-1A.*R1-1B/);
+    await page.keyboard.press('Escape');
+  });
+
+  it('the global lookup opens a scanned serial', async () => {
+    await page.getByRole('link', { name: 'Items' }).click();
+    const box = page.getByLabel('Serial lookup');
+    await box.fill('ALT-0002');
+    await box.press('Enter');
+    await page.getByRole('dialog', { name: 'Serial Detail — ALT-0002' }).waitFor();
+    await page.keyboard.press('Escape');
+    await box.fill('ALT-');
+    await box.press('Enter');
+    const list = page.getByRole('listbox', { name: 'Serial matches' });
+    await list.waitFor();
+    expect(await list.getByRole('option').count()).toBe(2);
+  });
+
+  it('fits a tablet: the page never scrolls sideways, the grid scrolls inside itself', async () => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByRole('link', { name: 'ALT-12V' }).click();
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await gridRow('ALT-0001').waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('serials-tab-tablet');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('a failed export says why and leaves Export CSV usable', async () => {
+    await gridRow('ALT-0001').waitFor();
+    const exportPage = (url: URL) =>
+      url.pathname.endsWith('/serials') && url.searchParams.get('limit') === '500';
+    await page.route(exportPage, (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          status: 500,
+          code: 'INTERNAL_ERROR',
+          detail: 'Something went wrong on the server.',
+        }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The export stopped' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Something went wrong on the server.');
+    await page.unroute(exportPage);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    expect((await download).suggestedFilename()).toBe('ALT-12V-serials.csv');
+    expect(await alert.count()).toBe(0);
+  });
+
+  it('a user without INV_MANAGE_SERIALS does not see the Track Serials checkbox', async () => {
+    const api = async (method: string, url: string, body?: unknown) => {
+      const res = await page.request.fetch(`${server.url}${url}`, {
+        method,
+        headers: { 'x-csrf-token': csrf },
+        ...(body !== undefined && { data: body }),
+      });
+      return res.json() as Promise<Record<string, unknown>>;
+    };
+    const session = (await (await page.request.get(`${server.url}/api/auth/session`)).json()) as {
+      csrfToken: string;
+    };
+    const csrf = session.csrfToken;
+    const roles = (await api('GET', '/api/roles')) as { roles: { id: number; name: string }[] };
+    const clerk = roles.roles.find((r) => r.name === 'Clerk')!;
+    await api('POST', '/api/users', { username: 'clerk', password: 'clerk-password-1', roleIds: [clerk.id] });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const clerkPage = await context.newPage();
+    await clerkPage.goto(server.url);
+    await clerkPage.getByLabel('Username').fill('clerk');
+    await clerkPage.getByLabel('Password').fill('clerk-password-1');
+    await clerkPage.getByRole('button', { name: 'Sign in' }).click();
+    await clerkPage.getByRole('link', { name: 'ALT-12V' }).click();
+    await clerkPage.getByRole('group', { name: 'Item Settings' }).waitFor();
+    expect(await clerkPage.getByLabel('Track Serials').count()).toBe(0);
+    await clerkPage.getByRole('tab', { name: 'Serials' }).click();
+    await clerkPage.getByRole('row').filter({ hasText: 'ALT-0001' }).waitFor();
+    expect(await clerkPage.getByRole('button', { name: 'Add Serial' }).count()).toBe(0);
+    await context.close();
+  });
+});

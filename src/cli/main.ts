@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config.js';
+import { openSqlite } from '../db/database.js';
+import { openRuntime, startServer, type Runtime } from '../server.js';
+import { AppError } from '../shared/errors.js';
+import { readPassword } from './prompt.js';
+
+async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(loadConfig());
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('Expected a positive whole number.');
+  return n;
+};
+
+export function buildCli(): Command {
+  const program = new Command('serialtrack')
+    .description('Serialtrack: per-unit serial tracking for inventory')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Run the web server (migrates the database first)')
+    .action(async () => {
+      const { app, runtime } = await startServer(loadConfig());
+      const where =
+        runtime.database.dialect === 'sqlite'
+          ? `SQLite ${path.resolve(runtime.database.file ?? '')}`
+          : 'PostgreSQL';
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : runtime.config.port;
+      console.log(`Serialtrack is running on http://${runtime.config.host}:${port} (database: ${where})`);
+      if (await runtime.services.auth.setupNeeded()) {
+        console.log(
+          'No users yet: create the first administrator with POST /api/setup or `serialtrack users add --admin`.',
+        );
+      }
+      const stop = () => void app.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('migrate')
+    .description('Bring the database schema up to date')
+    .action(() => withRuntime(() => Promise.resolve(console.log('Database schema is up to date.'))));
+
+  const users = program.command('users').description('Manage users');
+  users
+    .command('add')
+    .description('Create a user (asks for the password, or reads SERIALTRACK_PASSWORD from stdin when piped)')
+    .argument('<username>')
+    .option('--admin', 'give the Administrator role')
+    .option('--role <name...>', 'role names to assign', [])
+    .option('--display-name <name>')
+    .action(async (username: string, opts: { admin?: boolean; role: string[]; displayName?: string }) => {
+      const password = await readPassword(`Password for ${username}: `);
+      await withRuntime(async ({ services }) => {
+        const roleNames = [...(opts.admin ? ['Administrator'] : []), ...opts.role];
+        const roleIds = await Promise.all(roleNames.map((n) => services.users.roleIdByName(n)));
+        const needsSetup = await services.auth.setupNeeded();
+        const user =
+          needsSetup && opts.admin
+            ? await services.auth.setupFirstAdmin({ username, displayName: opts.displayName, password })
+            : await services.users.createUser({ username, displayName: opts.displayName, password, roleIds });
+        console.log(
+          `Created user ${user.username} (id ${user.id}) with role(s): ${roleNames.join(', ') || 'none'}.`,
+        );
+      });
+    });
+
+  program
+    .command('tokens')
+    .description('Manage API tokens')
+    .command('create')
+    .description('Create an API token for a user; prints it once')
+    .requiredOption('--user <username>')
+    .requiredOption('--name <name>', 'what the token is for, e.g. "web shop"')
+    .action((opts: { user: string; name: string }) =>
+      withRuntime(async ({ services }) => {
+        const { token } = await services.auth.createTokenForUsername(opts.user, opts.name);
+        console.log(token);
+      }),
+    );
+
+  program
+    .command('backup')
+    .description('Write a consistent copy of the live SQLite database to FILE')
+    .argument('<file>')
+    .action(async (file: string) => {
+      const config = loadConfig();
+      if (config.database.kind !== 'sqlite') {
+        throw new AppError(
+          'bad_request',
+          'NOT_SQLITE',
+          'backup copies a SQLite database; for PostgreSQL use pg_dump.',
+        );
+      }
+      if (!fs.existsSync(config.database.file)) {
+        throw new AppError('not_found', 'NOT_FOUND', `No database at ${config.database.file}.`);
+      }
+      if (fs.existsSync(file))
+        throw new AppError('conflict', 'FILE_EXISTS', `${file} already exists; choose a new file name.`);
+      const sqlite = openSqlite(config.database.file);
+      try {
+        // SQLite's online backup API: a consistent snapshot even while the server keeps writing.
+        await sqlite.backup(file);
+      } finally {
+        sqlite.close();
+      }
+      console.log(`Backed up ${config.database.file} to ${file}.`);
+    });
+
+  program
+    .command('serials')
+    .description('Work with serial numbers')
+    .command('expand')
+    .description('Print the exact serials an expression makes (AB01-AB03, 10+3, SN1+, ~), one per line')
+    .argument('<expression...>', 'the expression; quote it or pass several words')
+    .option('--quantity <n>', 'the number of units expected', positiveInt)
+    .option('--item <sku>', "the item whose latest serial '~' continues from")
+    .option('--after <serial>', "the serial '~' continues from")
+    .action((words: string[], opts: { quantity?: number; item?: string; after?: string }) =>
+      withRuntime(async ({ services }) => {
+        const itemId = opts.item ? (await services.items.getBySku(opts.item)).id : undefined;
+        const { serials } = await services.serialExpressions.expand({
+          expression: words.join(' '),
+          quantity: opts.quantity,
+          itemId,
+          after: opts.after,
+        });
+        for (const s of serials) console.log(s);
+      }),
+    );
+
+  program
+    .command('lookup')
+    .description('Find a serial across all items (exact, or --prefix)')
+    .argument('<serial>')
+    .option('--prefix', 'match serials starting with the value')
+    .option('--limit <n>', 'most matches to show', positiveInt, 20)
+    .action((serial: string, opts: { prefix?: boolean; limit: number }) =>
+      withRuntime(async ({ services }) => {
+        const matches = await services.serials.lookup(serial, opts.prefix ? 'prefix' : 'exact', opts.limit);
+        if (matches.length === 0) {
+          console.log(`No serial ${opts.prefix ? 'starting with' : 'equal to'} "${serial}".`);
+          process.exitCode = 1;
+          return;
+        }
+        console.table(
+          matches.map((m) => ({
+            serial: m.serialNumber,
+            sku: m.itemSku,
+            item: m.itemName,
+            status: m.statusLabel,
+            location: m.locationCode,
+            id: m.id,
+          })),
+        );
+      }),
+    );
+
+  return program;
+}
+
+try {
+  await buildCli().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof AppError) {
+    console.error(`Error: ${err.message}`);
+    for (const e of err.errors ?? []) console.error(`  ${e.field}: ${e.message}`);
+  } else {
+    console.error(err instanceof Error ? `Error: ${err.message}` : err);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,32 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Database } from './database.js';
+import { migration0001Initial } from './migrations/0001-initial.js';
+import { migration0002Documents } from './migrations/0002-documents.js';
+
+/** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
+function migrationsFor(database: Database): Record<string, Migration> {
+  return {
+    '0001-initial': migration0001Initial(database.dialect),
+    '0002-documents': migration0002Documents(database.dialect),
+  };
+}
+
+/**
+ * Kysely's migrator is strict by default: it refuses to run when an applied migration is missing from
+ * this list or when the applied history is not a prefix of it (allowUnorderedMigrations stays false).
+ */
+export async function migrateToLatest(database: Database): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: () => Promise.resolve(migrationsFor(database)) },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+  }
+  return result;
+}

@@ -1,0 +1,307 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * One type for every table. Timestamps are ISO-8601 UTC text and dates are YYYY-MM-DD text on both
+ * SQLite and PostgreSQL, so the same code and the same comparisons work on either; flags are 0/1 integers.
+ */
+export interface DB {
+  users: UsersTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  settings: SettingsTable;
+  document_sequences: DocumentSequencesTable;
+  locations: LocationsTable;
+  part_types: PartTypesTable;
+  items: ItemsTable;
+  stock_levels: StockLevelsTable;
+  stock_adjustments: StockAdjustmentsTable;
+  customers: CustomersTable;
+  serials: SerialsTable;
+  serial_counts: SerialCountsTable;
+  serial_events: SerialEventsTable;
+  transfers: TransfersTable;
+  transfer_lines: TransferLinesTable;
+  suppliers: SuppliersTable;
+  purchase_orders: PurchaseOrdersTable;
+  purchase_order_lines: PurchaseOrderLinesTable;
+  receipts: ReceiptsTable;
+  receipt_lines: ReceiptLinesTable;
+  sales: SalesTable;
+  sale_lines: SaleLinesTable;
+  sale_line_serials: SaleLineSerialsTable;
+  customer_returns: CustomerReturnsTable;
+  customer_return_lines: CustomerReturnLinesTable;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RolesTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  built_in: number;
+  created_at: string;
+}
+
+export interface RolePermissionsTable {
+  role_id: number;
+  permission: string;
+}
+
+export interface UserRolesTable {
+  user_id: number;
+  role_id: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface DocumentSequencesTable {
+  name: string;
+  next_value: number;
+}
+
+export interface LocationsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PartTypesTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  created_at: string;
+}
+
+export interface ItemsTable {
+  id: Generated<number>;
+  sku: string;
+  name: string;
+  description: string;
+  part_type_id: number | null;
+  primary_location_id: number | null;
+  warranty_months: number;
+  serial_pattern: string | null;
+  track_serials: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StockLevelsTable {
+  item_id: number;
+  location_id: number;
+  quantity: number;
+}
+
+export interface StockAdjustmentsTable {
+  id: Generated<number>;
+  number: string;
+  item_id: number;
+  location_id: number;
+  delta: number;
+  reason: string;
+  user_id: number;
+  at: string;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  name: string;
+  contact: string;
+  notes: string;
+  created_at: string;
+}
+
+export interface SerialsTable {
+  id: Generated<number>;
+  item_id: number;
+  serial_number: string;
+  status: string;
+  location_id: number;
+  customer_id: number | null;
+  warranty_end_date: string | null;
+  date_received: string;
+  condition_notes: string;
+  source_document_type: string;
+  source_document_number: string | null;
+  last_document_type: string | null;
+  last_document_number: string | null;
+  version: number;
+  created_at: string;
+  created_by: number | null;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** Maintained in the same transaction as every serial write: counts per item, location and status. */
+export interface SerialCountsTable {
+  item_id: number;
+  location_id: number;
+  status: string;
+  count: number;
+}
+
+export interface SerialEventsTable {
+  id: Generated<number>;
+  serial_id: number;
+  item_id: number;
+  kind: string;
+  at: string;
+  user_id: number | null;
+  document_type: string | null;
+  document_number: string | null;
+  from_location_id: number | null;
+  to_location_id: number | null;
+  from_status: string | null;
+  to_status: string | null;
+  customer_id: number | null;
+  data: string | null;
+}
+
+export interface TransfersTable {
+  id: Generated<number>;
+  number: string;
+  at: string;
+  user_id: number;
+  from_location_id: number;
+  to_location_id: number;
+  note: string;
+}
+
+export interface TransferLinesTable {
+  transfer_id: number;
+  serial_id: number;
+}
+
+export interface SuppliersTable {
+  id: Generated<number>;
+  name: string;
+  contact: string;
+  notes: string;
+  created_at: string;
+}
+
+export interface PurchaseOrdersTable {
+  id: Generated<number>;
+  number: string;
+  supplier_id: number;
+  /** draft, open, partially_received, received, closed */
+  status: string;
+  notes: string;
+  created_at: string;
+  created_by: number;
+  updated_at: string;
+}
+
+export interface PurchaseOrderLinesTable {
+  id: Generated<number>;
+  purchase_order_id: number;
+  line_no: number;
+  item_id: number;
+  quantity_ordered: number;
+  quantity_received: number;
+  unit_cost_cents: number;
+}
+
+export interface ReceiptsTable {
+  id: Generated<number>;
+  number: string;
+  purchase_order_id: number;
+  at: string;
+  user_id: number;
+}
+
+export interface ReceiptLinesTable {
+  receipt_id: number;
+  purchase_order_line_id: number;
+  location_id: number;
+  quantity: number;
+}
+
+export interface SalesTable {
+  id: Generated<number>;
+  number: string;
+  customer_id: number;
+  /** open, completed, cancelled */
+  status: string;
+  sale_date: string | null;
+  notes: string;
+  created_at: string;
+  created_by: number;
+  updated_at: string;
+}
+
+export interface SaleLinesTable {
+  id: Generated<number>;
+  sale_id: number;
+  line_no: number;
+  item_id: number;
+  quantity: number;
+  location_id: number | null;
+  unit_price_cents: number;
+}
+
+export interface SaleLineSerialsTable {
+  sale_line_id: number;
+  serial_id: number;
+}
+
+export interface CustomerReturnsTable {
+  id: Generated<number>;
+  number: string;
+  sale_id: number;
+  location_id: number;
+  at: string;
+  user_id: number;
+  notes: string;
+}
+
+export interface CustomerReturnLinesTable {
+  return_id: number;
+  serial_id: number;
+  condition_notes: string;
+}
+
+export type SerialRow = Selectable<SerialsTable>;
+export type NewSerialRow = Insertable<SerialsTable>;
+export type NewSerialEventRow = Insertable<SerialEventsTable>;
+export type ItemRow = Selectable<ItemsTable>;
+export type LocationRow = Selectable<LocationsTable>;
+export type UserRow = Selectable<UsersTable>;

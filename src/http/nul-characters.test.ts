@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { findNulCharacter } from './nul-characters.js';
+
+describe('findNulCharacter', () => {
+  it('finds a NUL in a string value or a key, anywhere, and names where', () => {
+    expect(findNulCharacter({ code: 'A1', name: 'Shelf' }, 'body')).toBeUndefined();
+    expect(findNulCharacter({ code: 'A\u00001' }, 'body')).toBe('body.code');
+    expect(findNulCharacter({ serials: [{ serialNumber: 'ok' }, { serialNumber: '\u0000' }] }, 'body')).toBe(
+      'body.serials.1.serialNumber',
+    );
+    expect(findNulCharacter({ 'co\u0000de': 'x' }, 'body')).toBe('body.co\\u0000de');
+    expect(findNulCharacter('a\u0000', 'body')).toBe('body');
+    expect(findNulCharacter({ q: ['a', 'b\u0000'] }, 'query')).toBe('query.q.1');
+    expect(findNulCharacter({ n: 1, b: true, z: null }, 'body')).toBeUndefined();
+    expect(findNulCharacter(undefined, 'body')).toBeUndefined();
+  });
+
+  it('walks a deeply nested body without overflowing the stack', () => {
+    let deep: unknown = 'bottom\u0000';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(findNulCharacter(deep, 'body')).toMatch(/^body(\.0)+$/);
+  });
+});

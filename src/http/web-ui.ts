@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+/** Where `npm run build:web` writes the web UI. */
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * Serves the built web UI at / from the same server (no second process). Unknown non-API paths get
+ * index.html so the browser router can handle deep links such as /items/42.
+ */
+export async function registerWebUi(app: FastifyInstance): Promise<boolean> {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) return false;
+  await app.register(async (web) => {
+    web.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+      route.schema = { ...route.schema, hide: true };
+    });
+    await web.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      index: false,
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`))
+          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+    const sendIndex = (reply: FastifyReply) =>
+      reply.header('content-security-policy', CSP).header('cache-control', 'no-cache').sendFile('index.html');
+    web.get('/', (_req, reply) => sendIndex(reply));
+    web.get('/*', (req, reply) => {
+      if (req.url.startsWith('/api/') || req.url === '/api') return reply.callNotFound();
+      return sendIndex(reply);
+    });
+  });
+  return true;
+}

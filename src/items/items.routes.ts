@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../app.js';
+import { errorResponses, idParams } from '../http/common.schemas.js';
+import { principalOf } from '../http/auth-hooks.js';
+import {
+  adjustmentSchema,
+  createAdjustmentBody,
+  createItemBody,
+  itemSchema,
+  listAdjustmentsQuery,
+  listItemsQuery,
+  stockSummarySchema,
+  updateItemBody,
+} from './items.schemas.js';
+
+export function registerItemsRoutes(app: FastifyInstance, { items, stock }: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['Items'];
+
+  r.get('/api/items', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: 'List items by SKU, with search over SKU and name',
+      querystring: listItemsQuery,
+      response: {
+        200: z.object({ items: z.array(itemSchema), nextCursor: z.string().nullable() }),
+        ...errorResponses,
+      },
+    },
+    handler: (req) => items.list({ search: req.query.q, cursor: req.query.cursor, limit: req.query.limit }),
+  });
+
+  r.post('/api/items', {
+    config: { access: 'INV_EDIT_ITEMS' },
+    schema: {
+      tags,
+      summary: 'Create an item',
+      body: createItemBody,
+      response: { 201: itemSchema, ...errorResponses },
+    },
+    handler: async (req, reply) => reply.status(201).send(await items.create(principalOf(req), req.body)),
+  });
+
+  r.get('/api/items/:id', {
+    config: { access: 'INV_VIEW' },
+    schema: { tags, summary: 'One item', params: idParams, response: { 200: itemSchema, ...errorResponses } },
+    handler: (req) => items.get(req.params.id),
+  });
+
+  r.patch('/api/items/:id', {
+    config: { access: 'INV_EDIT_ITEMS' },
+    schema: {
+      tags,
+      summary: 'Edit an item, including Track Serials (which also needs INV_MANAGE_SERIALS)',
+      params: idParams,
+      body: updateItemBody,
+      response: { 200: itemSchema, ...errorResponses },
+    },
+    handler: (req) => items.update(principalOf(req), req.params.id, req.body),
+  });
+
+  r.get('/api/items/:id/stock', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: 'Quantity on hand against serials present, per location, with the mismatch',
+      params: idParams,
+      response: { 200: stockSummarySchema, ...errorResponses },
+    },
+    handler: (req) => stock.summary(req.params.id),
+  });
+
+  r.get('/api/stock-adjustments', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags: ['Stock adjustments'],
+      summary: 'Stock adjustments, newest first',
+      querystring: listAdjustmentsQuery,
+      response: {
+        200: z.object({ adjustments: z.array(adjustmentSchema), nextCursor: z.string().nullable() }),
+        ...errorResponses,
+      },
+    },
+    handler: (req) => stock.listAdjustments(req.query),
+  });
+
+  r.post('/api/stock-adjustments', {
+    config: { access: 'INV_ADJUST_STOCK' },
+    schema: {
+      tags: ['Stock adjustments'],
+      summary: 'Adjust the quantity on hand of an item at a location, with a reason',
+      body: createAdjustmentBody,
+      response: { 201: adjustmentSchema.extend({ quantityOnHand: z.number() }), ...errorResponses },
+    },
+    handler: async (req, reply) => reply.status(201).send(await stock.adjust(principalOf(req), req.body)),
+  });
+}

@@ -1,0 +1,195 @@
+import type { Db } from '../db/database.js';
+import type { ItemRow } from '../db/schema.js';
+import type { Principal } from '../auth/auth.service.js';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { isUniqueViolation } from '../shared/db-errors.js';
+import { nowIso } from '../shared/time.js';
+import { encodeCursor, decodeCursor } from '../shared/cursor.js';
+import { requireActiveLocation } from '../locations/locations.service.js';
+import { partTypesRepository } from '../part-types/part-types.repository.js';
+import { readSettings } from '../settings/settings.service.js';
+import { serialsRepository } from '../serials/serials.repository.js';
+import { itemsRepository } from './items.repository.js';
+
+export interface ItemView {
+  id: number;
+  sku: string;
+  name: string;
+  description: string;
+  partTypeId: number | null;
+  primaryLocationId: number | null;
+  warrantyMonths: number;
+  serialPattern: string | null;
+  trackSerials: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ItemInput {
+  sku: string;
+  name: string;
+  description?: string | undefined;
+  partTypeId?: number | null | undefined;
+  primaryLocationId?: number | null | undefined;
+  warrantyMonths?: number | undefined;
+  serialPattern?: string | null | undefined;
+  trackSerials?: boolean | undefined;
+}
+
+export type ItemPatch = Partial<ItemInput> & {
+  /** Needed to turn Track Serials off under the "hide" setting once serials exist. */
+  confirmHideSerials?: boolean | undefined;
+};
+
+export const toItemView = (r: ItemRow): ItemView => ({
+  id: r.id,
+  sku: r.sku,
+  name: r.name,
+  description: r.description,
+  partTypeId: r.part_type_id,
+  primaryLocationId: r.primary_location_id,
+  warrantyMonths: r.warranty_months,
+  serialPattern: r.serial_pattern,
+  trackSerials: r.track_serials === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const skuTaken = (sku: string) =>
+  conflict('SKU_TAKEN', `An item with SKU "${sku}" already exists. SKUs must be unique.`, [
+    { field: 'sku', code: 'taken', message: 'Already taken' },
+  ]);
+
+export function createItemsService(db: Db) {
+  async function checkRefs(input: Partial<ItemInput>): Promise<void> {
+    if (input.partTypeId != null && !(await partTypesRepository.findById(db, input.partTypeId))) {
+      throw invalid('UNKNOWN_PART_TYPE', `Part type ${input.partTypeId} does not exist.`, [
+        { field: 'partTypeId', code: 'unknown', message: 'No such part type' },
+      ]);
+    }
+    if (input.primaryLocationId != null)
+      await requireActiveLocation(db, input.primaryLocationId, 'primaryLocationId');
+  }
+
+  function requireSerialPermission(principal: Principal): void {
+    if (!principal.permissions.has('INV_MANAGE_SERIALS')) {
+      throw forbidden(
+        'FORBIDDEN',
+        'Turning Track Serials on or off needs the INV_MANAGE_SERIALS permission. Ask your administrator.',
+      );
+    }
+  }
+
+  const service = {
+    async get(id: number): Promise<ItemView> {
+      const row = await itemsRepository.findById(db, id);
+      if (!row) throw notFound('Item', id);
+      return toItemView(row);
+    },
+
+    async getBySku(sku: string): Promise<ItemView> {
+      const row = await itemsRepository.findBySku(db, sku);
+      if (!row) throw notFound('Item with SKU', sku);
+      return toItemView(row);
+    },
+
+    async list(q: { search?: string | undefined; cursor?: string | undefined; limit: number }) {
+      const after = q.cursor ? decodeCursor(q.cursor, 1) : undefined;
+      const rows = await itemsRepository.list(db, {
+        search: q.search,
+        afterSku: after ? String(after[0]) : undefined,
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toItemView),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.sku]) : null,
+      };
+    },
+
+    async create(principal: Principal, input: ItemInput): Promise<ItemView> {
+      if (input.trackSerials) requireSerialPermission(principal);
+      await checkRefs(input);
+      const at = nowIso();
+      try {
+        const id = await itemsRepository.insert(db, {
+          sku: input.sku,
+          name: input.name,
+          description: input.description ?? '',
+          part_type_id: input.partTypeId ?? null,
+          primary_location_id: input.primaryLocationId ?? null,
+          warranty_months: input.warrantyMonths ?? 0,
+          serial_pattern: input.serialPattern ?? null,
+          track_serials: input.trackSerials ? 1 : 0,
+          created_at: at,
+          updated_at: at,
+        });
+        return await service.get(id);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw skuTaken(input.sku);
+        throw err;
+      }
+    },
+
+    /**
+     * Edits an item. Track Serials: turning it on never changes quantities; turning it off is free
+     * while the item has no serials, refused under the "lock" setting once it has, and under "hide"
+     * allowed only with confirmHideSerials (records are kept and shown again when re-enabled).
+     */
+    async update(principal: Principal, id: number, patch: ItemPatch): Promise<ItemView> {
+      await checkRefs(patch);
+      try {
+        await db.transaction().execute(async (tx) => {
+          // Lock first, so a concurrent Add Serial either finishes before the count below or waits and
+          // then sees tracking off.
+          await itemsRepository.lock(tx, id);
+          const item = await itemsRepository.findById(tx, id);
+          if (!item) throw notFound('Item', id);
+          const { confirmHideSerials, ...fields } = patch;
+          const trackingChanges =
+            fields.trackSerials !== undefined && fields.trackSerials !== (item.track_serials === 1);
+          if (trackingChanges) requireSerialPermission(principal);
+          if (trackingChanges && fields.trackSerials === false) {
+            const serialCount = await serialsRepository.countAllByItem(tx, id);
+            if (serialCount > 0) {
+              const { serialTrackingOff } = await readSettings(tx);
+              if (serialTrackingOff === 'lock') {
+                throw conflict(
+                  'SERIAL_TRACKING_LOCKED',
+                  `Track Serials cannot be turned off: ${item.sku} already has ${serialCount} serial record(s). ` +
+                    'An administrator can change the setting "serialTrackingOff" to "hide" to allow it.',
+                );
+              }
+              if (!confirmHideSerials) {
+                throw conflict(
+                  'CONFIRMATION_REQUIRED',
+                  `${item.sku} has ${serialCount} serial record(s). Turning Track Serials off hides the Serials tab; ` +
+                    'the records are kept and come back when it is turned on again. Confirm to continue.',
+                );
+              }
+            }
+          }
+          await itemsRepository.update(tx, id, {
+            ...(fields.sku !== undefined && { sku: fields.sku }),
+            ...(fields.name !== undefined && { name: fields.name }),
+            ...(fields.description !== undefined && { description: fields.description }),
+            ...(fields.partTypeId !== undefined && { part_type_id: fields.partTypeId }),
+            ...(fields.primaryLocationId !== undefined && { primary_location_id: fields.primaryLocationId }),
+            ...(fields.warrantyMonths !== undefined && { warranty_months: fields.warrantyMonths }),
+            ...(fields.serialPattern !== undefined && { serial_pattern: fields.serialPattern }),
+            ...(fields.trackSerials !== undefined && { track_serials: fields.trackSerials ? 1 : 0 }),
+            updated_at: nowIso(),
+          });
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw skuTaken(patch.sku ?? '');
+        throw err;
+      }
+      return service.get(id);
+    },
+  };
+  return service;
+}
+
+export type ItemsService = ReturnType<typeof createItemsService>;

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../../test/support/dialects.js';
+import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.js';
+import { problemOf } from '../../test/support/documents.js';
+
+interface PartnerJson {
+  id: number;
+  name: string;
+  contact: string;
+  notes: string;
+}
+
+describeEachDialect('suppliers and customers', (dialect) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(() => t?.close());
+
+  async function create(table: 'suppliers' | 'customers', name: string, client: Client = t.admin) {
+    const res = await client.post(`/api/${table}`, { name });
+    expect(res.statusCode).toBe(201);
+    return res.json<PartnerJson>();
+  }
+
+  /** Every page of a search, following the cursor; bounded so a broken cursor cannot loop forever. */
+  async function allPages(table: string, query: string, limit: number): Promise<PartnerJson[][]> {
+    const pages: PartnerJson[][] = [];
+    let cursor: string | null = null;
+    for (let guard = 0; guard < 50; guard++) {
+      const url: string = `/api/${table}?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await t.admin.get(url);
+      expect(res.statusCode).toBe(200);
+      const body = res.json<Record<string, unknown> & { nextCursor: string | null }>();
+      pages.push(body[table] as PartnerJson[]);
+      cursor = body.nextCursor;
+      if (!cursor) return pages;
+    }
+    throw new Error('paging did not end');
+  }
+
+  for (const table of ['suppliers', 'customers'] as const) {
+    it(`creates and edits ${table}`, async () => {
+      const res = await t.admin.post(`/api/${table}`, {
+        name: '  Northwind Traders ',
+        contact: ' orders@northwind.test ',
+        notes: 'Net 30',
+      });
+      expect(res.statusCode).toBe(201);
+      const p = res.json<PartnerJson>();
+      expect(p).toEqual({
+        id: expect.any(Number) as number,
+        name: 'Northwind Traders',
+        contact: 'orders@northwind.test',
+        notes: 'Net 30',
+      });
+      const bare = await create(table, 'Bare Minimum');
+      expect(bare).toMatchObject({ contact: '', notes: '' });
+
+      const edited = await t.admin.patch(`/api/${table}/${p.id}`, { contact: 'Jane, 555-0100' });
+      expect(edited.statusCode).toBe(200);
+      expect(edited.json<PartnerJson>()).toEqual({ ...p, contact: 'Jane, 555-0100' });
+      const renamed = await t.admin.patch(`/api/${table}/${p.id}`, { name: 'Northwind Ltd' });
+      expect(renamed.json<PartnerJson>()).toMatchObject({ name: 'Northwind Ltd', contact: 'Jane, 555-0100' });
+      expect((await t.admin.get(`/api/${table}/${p.id}`)).json<PartnerJson>()).toEqual({
+        ...p,
+        name: 'Northwind Ltd',
+        contact: 'Jane, 555-0100',
+      });
+      // An empty edit changes nothing.
+      expect((await t.admin.patch(`/api/${table}/${p.id}`, {})).json<PartnerJson>().name).toBe(
+        'Northwind Ltd',
+      );
+
+      const blank = await t.admin.post(`/api/${table}`, { name: '   ' });
+      expect(blank.statusCode).toBe(400);
+      expect(problemOf(blank).code).toBe('VALIDATION_FAILED');
+      const blankEdit = await t.admin.patch(`/api/${table}/${p.id}`, { name: '' });
+      expect(blankEdit.statusCode).toBe(400);
+      const missing = await t.admin.patch(`/api/${table}/999999`, { name: 'Ghost' });
+      expect(missing.statusCode).toBe(404);
+      expect(problemOf(missing).code).toBe('NOT_FOUND');
+      expect((await t.admin.get(`/api/${table}/999999`)).statusCode).toBe(404);
+    });
+  }
+
+  it('needs PARTNERS_MANAGE to create or edit; INV_VIEW reads', async () => {
+    const viewer = await t.userWith(['INV_VIEW']);
+    const c = await create('customers', 'Visible Customer');
+    expect((await viewer.post('/api/customers', { name: 'Nope' })).statusCode).toBe(403);
+    expect((await viewer.patch(`/api/customers/${c.id}`, { name: 'Nope' })).statusCode).toBe(403);
+    expect((await viewer.post('/api/suppliers', { name: 'Nope' })).statusCode).toBe(403);
+    expect((await viewer.get(`/api/customers/${c.id}`)).statusCode).toBe(200);
+    expect((await viewer.get('/api/customers?q=visible')).statusCode).toBe(200);
+    const clerk = await t.userWith(['INV_VIEW', 'PARTNERS_MANAGE']);
+    await create('customers', 'Made By Clerk', clerk);
+    expect((await t.admin.get('/api/customers?q=Nope')).json<{ customers: unknown[] }>().customers).toEqual(
+      [],
+    );
+  });
+
+  it('searches customers by name, case-insensitive contains, with _ and % taken literally', async () => {
+    for (const name of [
+      'Acme Corporation',
+      'ACME Tools',
+      'The acme shop',
+      'Bolt_Works',
+      'BoltXWorks',
+      '100% Parts',
+      '100 Parts',
+      'Back\\Slash Motors',
+    ]) {
+      await create('customers', name);
+    }
+    const search = async (q: string) => {
+      const res = await t.admin.get(`/api/customers?q=${encodeURIComponent(q)}&limit=100`);
+      expect(res.statusCode).toBe(200);
+      return res
+        .json<{ customers: PartnerJson[] }>()
+        .customers.map((c) => c.name)
+        .sort();
+    };
+    expect(await search('acme')).toEqual(['ACME Tools', 'Acme Corporation', 'The acme shop']);
+    expect(await search('ACME T')).toEqual(['ACME Tools']);
+    expect(await search('corp')).toEqual(['Acme Corporation']);
+    expect(await search('t_w')).toEqual(['Bolt_Works']);
+    expect(await search('_')).toEqual(['Bolt_Works']);
+    expect(await search('0%')).toEqual(['100% Parts']);
+    expect(await search('%')).toEqual(['100% Parts']);
+    expect(await search('\\s')).toEqual(['Back\\Slash Motors']);
+    expect(await search('nothing like this')).toEqual([]);
+    // Suppliers are searched separately.
+    expect(await search('northwind')).toEqual(['Northwind Ltd']);
+    const suppliers = await t.admin.get('/api/suppliers?q=acme');
+    expect(suppliers.json<{ suppliers: unknown[] }>().suppliers).toEqual([]);
+  });
+
+  it('pages by name with a keyset cursor, ties broken by id, also within a search', async () => {
+    // 23 customers, several sharing a name so that page ends fall inside a run of equal names.
+    const names = Array.from(
+      { length: 23 },
+      (_, i) => `Paged ${String.fromCharCode(65 + Math.floor(i / 3))}`,
+    );
+    for (const name of [...names].reverse()) await create('customers', name);
+    const pages = await allPages('customers', '&q=paged', 4);
+    expect(pages.map((p) => p.length)).toEqual([4, 4, 4, 4, 4, 3]);
+    expect(pages.flat().map((p) => p.name)).toEqual([...names].sort());
+
+    // Ids within one name come in ascending order, each exactly once.
+    const ids: number[] = [];
+    let cursor: string | null = null;
+    for (let guard = 0; guard < 50; guard++) {
+      const url: string = `/api/customers?q=Paged%20A&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const body = (await t.admin.get(url)).json<{ customers: PartnerJson[]; nextCursor: string | null }>();
+      ids.push(...body.customers.map((c) => c.id));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(ids).toHaveLength(3);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+
+    // Unfiltered paging covers every customer once.
+    const everyone = (await allPages('customers', '', 7)).flat();
+    expect(everyone.filter((p) => p.name.startsWith('Paged '))).toHaveLength(23);
+    expect(new Set(everyone.map((p) => p.id)).size).toBe(everyone.length);
+
+    const bad = await t.admin.get('/api/customers?cursor=garbage');
+    expect(bad.statusCode).toBe(400);
+    expect(problemOf(bad).code).toBe('BAD_CURSOR');
+  });
+});

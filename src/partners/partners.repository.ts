@@ -1,0 +1,57 @@
+import type { Executor } from '../db/database.js';
+import { containsPattern, likeEscaped } from '../shared/sql.js';
+
+/** Suppliers and customers have the same shape: name, contact, notes. */
+export type PartnerTable = 'suppliers' | 'customers';
+
+export const partnersRepository = {
+  list(
+    db: Executor,
+    table: PartnerTable,
+    q: { search?: string | undefined; afterName?: [string, number]; limit: number },
+  ) {
+    let query = db.selectFrom(table).select(['id', 'name', 'contact', 'notes']);
+    if (q.search) {
+      const pattern = containsPattern(q.search.toLowerCase());
+      query = query.where((eb) => likeEscaped(eb.fn<string>('lower', ['name']), pattern));
+    }
+    if (q.afterName) {
+      const [name, id] = q.afterName;
+      query = query.where((eb) =>
+        eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+      );
+    }
+    return query.orderBy('name').orderBy('id').limit(q.limit).execute();
+  },
+
+  findById(db: Executor, table: PartnerTable, id: number) {
+    return db
+      .selectFrom(table)
+      .select(['id', 'name', 'contact', 'notes'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+
+  async insert(
+    db: Executor,
+    table: PartnerTable,
+    p: { name: string; contact: string; notes: string; at: string },
+  ) {
+    const row = await db
+      .insertInto(table)
+      .values({ name: p.name, contact: p.contact, notes: p.notes, created_at: p.at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  },
+
+  async update(
+    db: Executor,
+    table: PartnerTable,
+    id: number,
+    patch: { name?: string; contact?: string; notes?: string },
+  ) {
+    if (Object.values(patch).every((v) => v === undefined)) return;
+    await db.updateTable(table).set(patch).where('id', '=', id).execute();
+  },
+};

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../app.js';
+import { errorResponses, idParams } from '../http/common.schemas.js';
+import type { PartnersService } from './partners.service.js';
+import {
+  createPartnerBody,
+  listPartnersQuery,
+  partnerSchema,
+  updatePartnerBody,
+} from './partners.schemas.js';
+
+function registerPartnerRoutes(
+  app: FastifyInstance,
+  table: 'suppliers' | 'customers',
+  service: PartnersService,
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = [table === 'suppliers' ? 'Suppliers' : 'Customers'];
+  const noun = table === 'suppliers' ? 'supplier' : 'customer';
+  const page = z.object({ [table]: z.array(partnerSchema), nextCursor: z.string().nullable() });
+
+  r.get(`/api/${table}`, {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: `Search ${table} by name`,
+      querystring: listPartnersQuery,
+      response: { 200: page, ...errorResponses },
+    },
+    handler: (req) => service.list({ search: req.query.q, cursor: req.query.cursor, limit: req.query.limit }),
+  });
+  r.post(`/api/${table}`, {
+    config: { access: 'PARTNERS_MANAGE' },
+    schema: {
+      tags,
+      summary: `Create a ${noun}`,
+      body: createPartnerBody,
+      response: { 201: partnerSchema, ...errorResponses },
+    },
+    handler: async (req, reply) => reply.status(201).send(await service.create(req.body)),
+  });
+  r.get(`/api/${table}/:id`, {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: `One ${noun}`,
+      params: idParams,
+      response: { 200: partnerSchema, ...errorResponses },
+    },
+    handler: (req) => service.get(req.params.id),
+  });
+  r.patch(`/api/${table}/:id`, {
+    config: { access: 'PARTNERS_MANAGE' },
+    schema: {
+      tags,
+      summary: `Edit a ${noun}`,
+      params: idParams,
+      body: updatePartnerBody,
+      response: { 200: partnerSchema, ...errorResponses },
+    },
+    handler: (req) => service.update(req.params.id, req.body),
+  });
+}
+
+export function registerPartnersRoutes(app: FastifyInstance, { suppliers, customers }: Services): void {
+  registerPartnerRoutes(app, 'suppliers', suppliers);
+  registerPartnerRoutes(app, 'customers', customers);
+}

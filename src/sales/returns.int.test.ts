@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../../test/support/dialects.js';
+import {
+  addSerials,
+  createTestApp,
+  makeItem,
+  makeLocation,
+  type TestApp,
+} from '../../test/support/test-app.js';
+import {
+  adjustStock,
+  errorList,
+  expectHistoryReplays,
+  makeCustomer,
+  problemOf,
+  serialDetail,
+  stockByCode,
+  stockOf,
+  type ReturnJson,
+  type SaleJson,
+} from '../../test/support/documents.js';
+
+describeEachDialect('customer returns', (dialect) => {
+  let t: TestApp;
+  let shelf: number;
+  let returnsShelf: number;
+  let alice: number;
+  let bob: number;
+  let itemId: number;
+  let ids: Record<string, number>;
+  let saleToAlice: SaleJson;
+  let saleToBob: SaleJson;
+  let openSale: SaleJson;
+
+  async function sale(customerId: number, serials: string[], complete = true): Promise<SaleJson> {
+    const res = await t.admin.post('/api/sales', {
+      customerId,
+      complete,
+      lines: [{ itemId, serialNumbers: serials }],
+    });
+    if (res.statusCode !== 201) throw new Error(`sale: ${res.statusCode} ${res.body}`);
+    return res.json<SaleJson>();
+  }
+
+  const giveBack = (body: Record<string, unknown>) => t.admin.post('/api/returns', body);
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    shelf = await makeLocation(t.admin, 'R1-1A');
+    returnsShelf = await makeLocation(t.admin, 'RET-1');
+    alice = await makeCustomer(t.admin, 'Alice Auto');
+    bob = await makeCustomer(t.admin, 'Bob Body Shop');
+    itemId = await makeItem(t.admin, 'STARTER-9', { primaryLocationId: shelf, warrantyMonths: 24 });
+    const created = await addSerials(t.admin, itemId, ['R-1', 'R-2', 'R-3', 'R-4', 'R-5', 'R-6']);
+    ids = Object.fromEntries(created.map((s) => [s.serialNumber, s.id]));
+    await adjustStock(t.admin, itemId, shelf, 6);
+    saleToAlice = await sale(alice, ['R-1', 'R-2', 'R-3']);
+    saleToBob = await sale(bob, ['R-4']);
+    openSale = await sale(alice, ['R-5'], false);
+  });
+  afterAll(() => t?.close());
+
+  it('takes a unit back: Returned at the chosen location with condition notes, quantity up there', async () => {
+    expect(await stockByCode(t.admin, itemId)).toEqual({ 'R1-1A': 2 });
+    const res = await giveBack({
+      saleId: saleToAlice.id,
+      locationId: returnsShelf,
+      notes: ' Customer changed car ',
+      serials: [{ serialId: ids['R-1']!, conditionNotes: '  Box dented ' }],
+    });
+    expect(res.statusCode).toBe(201);
+    const ret = res.json<ReturnJson>();
+    expect(ret).toMatchObject({
+      saleId: saleToAlice.id,
+      saleNumber: saleToAlice.number,
+      customerName: 'Alice Auto',
+      locationId: returnsShelf,
+      locationCode: 'RET-1',
+      username: 'admin',
+      serials: [{ id: ids['R-1'], serialNumber: 'R-1', itemId, conditionNotes: 'Box dented' }],
+    });
+    expect(ret.number).toMatch(/^RT-\d+$/);
+    expect((await t.admin.get(`/api/returns/${ret.id}`)).json<ReturnJson>()).toMatchObject({
+      ...ret,
+      notes: 'Customer changed car',
+    });
+
+    const d = await serialDetail(t.admin, ids['R-1']!);
+    expect(d.serial).toMatchObject({
+      status: 'returned',
+      locationId: returnsShelf,
+      locationCode: 'RET-1',
+      conditionNotes: 'Box dented',
+      usedOn: { type: 'return', number: ret.number },
+      source: { type: 'manual', number: null },
+    });
+    expect(d.history.map((e) => e.kind)).toEqual(['created', 'reserved', 'sold', 'returned']);
+    expect(d.history.at(-1)).toMatchObject({
+      kind: 'returned',
+      fromStatus: 'sold',
+      toStatus: 'returned',
+      fromLocationCode: 'R1-1A',
+      toLocationCode: 'RET-1',
+      customerName: 'Alice Auto',
+      document: { type: 'return', number: ret.number },
+      username: 'admin',
+      data: { conditionNotes: 'Box dented' },
+    });
+    expectHistoryReplays(d);
+
+    // Quantity rises where the unit was put; serials present match it.
+    expect(await stockByCode(t.admin, itemId)).toEqual({ 'R1-1A': 2, 'RET-1': 1 });
+    const stock = await stockOf(t.admin, itemId);
+    expect(stock).toMatchObject({ quantityOnHand: 3, serialsPresent: 3, mismatch: 0 });
+
+    const resolved = await t.admin.get(`/api/documents/resolve?type=return&number=${ret.number}`);
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.json<{ id: number; saleId?: number }>()).toMatchObject({ id: ret.id });
+    expect((await t.admin.get('/api/returns/999999')).statusCode).toBe(404);
+  });
+
+  it('takes back only units sold on that sale to that customer; all or nothing', async () => {
+    const stockBefore = await stockOf(t.admin, itemId);
+    const r2Before = await serialDetail(t.admin, ids['R-2']!);
+    const res = await giveBack({
+      saleId: saleToAlice.id,
+      locationId: returnsShelf,
+      serials: [
+        { serialId: ids['R-2']! }, // fine on its own
+        { serialId: ids['R-4']! }, // sold, but on Bob's sale
+        { serialId: ids['R-1']! }, // already returned
+        { serialId: ids['R-6']! }, // never sold
+        { serialId: 999999 },
+        { serialId: ids['R-2']! }, // twice
+      ],
+    });
+    expect(res.statusCode).toBe(422);
+    expect(problemOf(res).code).toBe('RETURN_REJECTED');
+    expect(errorList(res)).toEqual(
+      [
+        `${ids['R-4']} not_on_sale`,
+        'R-1 not_sold',
+        `${ids['R-6']} not_on_sale`,
+        '999999 not_on_sale',
+        'R-2 duplicate_in_entry',
+      ].sort(),
+    );
+    expect(problemOf(res).errors!.find((e) => e.code === 'not_sold')!.message).toContain('Returned');
+    expect(await serialDetail(t.admin, ids['R-2']!)).toEqual(r2Before);
+    expect(await stockOf(t.admin, itemId)).toEqual(stockBefore);
+
+    // Against the right sale Bob's unit comes back.
+    const bobs = await giveBack({
+      saleId: saleToBob.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-4']! }],
+    });
+    expect(bobs.statusCode).toBe(201);
+    expect((await serialDetail(t.admin, ids['R-4']!)).history.at(-1)).toMatchObject({
+      kind: 'returned',
+      customerName: 'Bob Body Shop',
+    });
+
+    // An open sale has nothing to return; a missing sale or location is named.
+    const open = await giveBack({
+      saleId: openSale.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-5']! }],
+    });
+    expect(open.statusCode).toBe(409);
+    expect(problemOf(open).code).toBe('SALE_NOT_COMPLETED');
+    expect((await giveBack({ saleId: 999999, locationId: shelf, serials: [] })).statusCode).toBe(404);
+    const noPlace = await giveBack({
+      saleId: saleToAlice.id,
+      locationId: 999999,
+      serials: [{ serialId: ids['R-2']! }],
+    });
+    expect(noPlace.statusCode).toBe(422);
+    expect(problemOf(noPlace).code).toBe('UNKNOWN_LOCATION');
+    const closedShelf = await makeLocation(t.admin, 'CLOSED-1');
+    await t.admin.patch(`/api/locations/${closedShelf}`, { active: false });
+    const inactive = await giveBack({
+      saleId: saleToAlice.id,
+      locationId: closedShelf,
+      serials: [{ serialId: ids['R-2']! }],
+    });
+    expect(inactive.statusCode).toBe(422);
+    expect(problemOf(inactive).code).toBe('INACTIVE_LOCATION');
+    const empty = await giveBack({ saleId: saleToAlice.id, locationId: shelf, serials: [] });
+    expect(empty.statusCode).toBe(422);
+    expect(errorList(empty)).toEqual(['serials empty']);
+    expect(await serialDetail(t.admin, ids['R-2']!)).toEqual(r2Before);
+  });
+
+  it('Sold, Reserved and Returned cannot be set by hand', async () => {
+    const res = await t.admin.patch(`/api/serials/${ids['R-2']!}`, { status: 'returned' });
+    expect(res.statusCode).toBe(409);
+    expect(problemOf(res).code).toBe('ILLEGAL_STATUS_CHANGE');
+    expect(problemOf(res).detail).toContain('customer return');
+    expect((await serialDetail(t.admin, ids['R-2']!)).serial.status).toBe('sold');
+  });
+
+  it('after a return the unit is restocked, marked Damaged or Scrapped, each recorded', async () => {
+    const res = await giveBack({
+      saleId: saleToAlice.id,
+      locationId: returnsShelf,
+      serials: [{ serialId: ids['R-2']!, conditionNotes: 'Cracked housing' }, { serialId: ids['R-3']! }],
+    });
+    expect(res.statusCode).toBe(201);
+    expect(await stockByCode(t.admin, itemId)).toEqual({ 'R1-1A': 3, 'RET-1': 3 });
+
+    const restock = await t.admin.patch(`/api/serials/${ids['R-1']!}`, {
+      status: 'in_stock',
+      note: 'Inspected OK',
+    });
+    expect(restock.statusCode).toBe(200);
+    const damaged = await t.admin.patch(`/api/serials/${ids['R-2']!}`, { status: 'damaged' });
+    expect(damaged.statusCode).toBe(200);
+    const scrapped = await t.admin.patch(`/api/serials/${ids['R-3']!}`, {
+      status: 'scrapped',
+      note: 'Burnt out',
+    });
+    expect(scrapped.statusCode).toBe(200);
+
+    for (const [n, to, note] of [
+      ['R-1', 'in_stock', 'Inspected OK'],
+      ['R-2', 'damaged', null],
+      ['R-3', 'scrapped', 'Burnt out'],
+    ] as const) {
+      const d = await serialDetail(t.admin, ids[n]!);
+      expect(d.serial).toMatchObject({ status: to, locationCode: 'RET-1' });
+      expect(d.history.at(-1)).toMatchObject({
+        kind: 'status_changed',
+        fromStatus: 'returned',
+        toStatus: to,
+        data: note ? { note } : null,
+        username: 'admin',
+      });
+      expectHistoryReplays(d);
+    }
+    expect((await serialDetail(t.admin, ids['R-2']!)).serial.conditionNotes).toBe('Cracked housing');
+    // A restocked unit sells again.
+    const again = await sale(bob, ['R-1']);
+    expect(again.status).toBe('completed');
+    expect((await serialDetail(t.admin, ids['R-1']!)).serial).toMatchObject({
+      status: 'sold',
+      customerName: 'Bob Body Shop',
+      usedOn: { type: 'sale', number: again.number },
+    });
+  });
+
+  it('a unit sold again comes back only against the sale that sold it last', async () => {
+    // R-1 went to Alice on her sale, came back, and was sold again (to Bob above). Then it is restocked
+    // after Bob returns it and sold to Alice once more on a new sale.
+    const fromBob = await giveBack({
+      saleId: (await t.admin.get('/api/sales?limit=1')).json<{ sales: SaleJson[] }>().sales[0]!.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-1']! }],
+    });
+    expect(fromBob.statusCode).toBe(201);
+    expect((await t.admin.patch(`/api/serials/${ids['R-1']!}`, { status: 'in_stock' })).statusCode).toBe(200);
+    const latest = await sale(alice, ['R-1']);
+
+    // Alice's first sale did sell R-1 to Alice, but that is not the sale it is out on now.
+    const wrongSale = await giveBack({
+      saleId: saleToAlice.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-1']! }],
+    });
+    expect(wrongSale.statusCode).toBe(422);
+    expect(errorList(wrongSale)).toEqual(['R-1 not_sold']);
+    expect(problemOf(wrongSale).errors![0]!.message).toContain(latest.number);
+    expect((await serialDetail(t.admin, ids['R-1']!)).serial.status).toBe('sold');
+
+    const right = await giveBack({
+      saleId: latest.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-1']! }],
+    });
+    expect(right.statusCode).toBe(201);
+    const d = await serialDetail(t.admin, ids['R-1']!);
+    expect(d.history.filter((e) => e.kind === 'returned').map((e) => e.customerName)).toEqual([
+      'Alice Auto',
+      'Bob Body Shop',
+      'Alice Auto',
+    ]);
+    expectHistoryReplays(d);
+  });
+
+  it('needs RETURNS_MANAGE', async () => {
+    const seller = await t.userWith(['INV_VIEW', 'SALES_MANAGE']);
+    const r6 = await sale(bob, ['R-6']);
+    const denied = await seller.post('/api/returns', {
+      saleId: r6.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-6']! }],
+    });
+    expect(denied.statusCode).toBe(403);
+    expect((await serialDetail(t.admin, ids['R-6']!)).serial.status).toBe('sold');
+    const clerk = await t.userWith(['INV_VIEW', 'RETURNS_MANAGE']);
+    const ok = await clerk.post('/api/returns', {
+      saleId: r6.id,
+      locationId: shelf,
+      serials: [{ serialId: ids['R-6']! }],
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json<ReturnJson>().username).toBe(clerk.username);
+  });
+});

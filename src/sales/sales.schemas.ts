@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { cursorQuery, limitQuery } from '../http/common.schemas.js';
+import { SALE_STATUSES } from './sales.service.js';
+
+const id = z.number().int().positive().max(2147483647);
+
+export const saleSummarySchema = z
+  .object({
+    id: z.number(),
+    number: z.string(),
+    customerId: z.number(),
+    customerName: z.string(),
+    status: z.enum(SALE_STATUSES),
+    saleDate: z.string().nullable(),
+    notes: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'SaleSummary' });
+
+export const saleSchema = saleSummarySchema
+  .extend({
+    lines: z.array(
+      z.object({
+        id: z.number(),
+        lineNo: z.number(),
+        itemId: z.number(),
+        itemSku: z.string(),
+        itemName: z.string(),
+        quantity: z.number(),
+        locationId: z.number().nullable(),
+        unitPrice: z.number(),
+        serials: z.array(z.object({ id: z.number(), serialNumber: z.string(), status: z.string() })),
+      }),
+    ),
+  })
+  .meta({ id: 'Sale' });
+
+export const createSaleBody = z.object({
+  customerId: id,
+  notes: z.string().max(5000).optional(),
+  complete: z
+    .boolean()
+    .optional()
+    .describe('Complete at once (Sold); otherwise the sale stays open with its serials Reserved'),
+  lines: z
+    .array(
+      z.object({
+        itemId: id,
+        serialIds: z.array(id).max(10_000).optional(),
+        serialNumbers: z.array(z.string().max(1000)).max(10_000).optional(),
+        quantity: z.number().int().min(1).max(1_000_000).optional().describe('Items without serials'),
+        locationId: id.optional().describe('Items without serials: where the units leave from'),
+        unitPrice: z.number().min(0).max(100_000_000).optional(),
+      }),
+    )
+    .max(500),
+});
+
+export const listSalesQuery = z.object({
+  status: z.enum(SALE_STATUSES).optional(),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export const returnSchema = z
+  .object({
+    id: z.number(),
+    number: z.string(),
+    saleId: z.number(),
+    saleNumber: z.string(),
+    customerName: z.string(),
+    locationId: z.number(),
+    locationCode: z.string(),
+    at: z.string(),
+    username: z.string(),
+    notes: z.string(),
+    serials: z.array(
+      z.object({ id: z.number(), serialNumber: z.string(), itemId: z.number(), conditionNotes: z.string() }),
+    ),
+  })
+  .meta({ id: 'CustomerReturn' });
+
+export const createReturnBody = z.object({
+  saleId: id,
+  locationId: id,
+  notes: z.string().max(5000).optional(),
+  serials: z.array(z.object({ serialId: id, conditionNotes: z.string().max(5000).optional() })).max(10_000),
+});

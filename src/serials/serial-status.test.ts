@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkTransition,
+  MOVABLE_STATUSES,
+  PRESENT_STATUSES,
+  SERIAL_STATUSES,
+  STATUS_INFO,
+} from './serial-status.js';
+
+describe('serial status machine', () => {
+  it('allows the documented moves', () => {
+    expect(checkTransition('in_stock', 'sold')).toEqual({ ok: true });
+    expect(checkTransition('in_stock', 'reserved')).toEqual({ ok: true });
+    expect(checkTransition('reserved', 'in_stock')).toEqual({ ok: true });
+    expect(checkTransition('sold', 'returned')).toEqual({ ok: true });
+    expect(checkTransition('returned', 'in_stock')).toEqual({ ok: true });
+    expect(checkTransition('damaged', 'scrapped')).toEqual({ ok: true });
+  });
+
+  it('refuses selling a sold unit, naming the current status', () => {
+    const r = checkTransition('sold', 'sold');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain('already Sold');
+    const r2 = checkTransition('sold', 'in_stock');
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(r2.message).toMatch(/Sold cannot become In Stock.*Returned/);
+  });
+
+  it('treats Scrapped as final', () => {
+    for (const s of SERIAL_STATUSES) {
+      const r = checkTransition('scrapped', s);
+      expect(r.ok).toBe(false);
+    }
+    const r = checkTransition('scrapped', 'in_stock');
+    if (!r.ok) expect(r.message).toContain('Scrapped is final');
+  });
+
+  it('never allows a move to the same status and only lists real statuses as next', () => {
+    for (const s of SERIAL_STATUSES) {
+      expect(checkTransition(s, s).ok).toBe(false);
+      for (const n of STATUS_INFO[s].next) expect(SERIAL_STATUSES).toContain(n);
+    }
+  });
+
+  it('every status has a label and a colour', () => {
+    for (const s of SERIAL_STATUSES) {
+      expect(STATUS_INFO[s].label).toBeTruthy();
+      expect(STATUS_INFO[s].color).toMatch(/^#[0-9a-f]{6}$/);
+    }
+  });
+
+  it('counts physically present and movable statuses', () => {
+    expect(PRESENT_STATUSES).toEqual(['in_stock', 'reserved', 'returned', 'damaged']);
+    expect(MOVABLE_STATUSES).toEqual(['in_stock', 'returned', 'damaged']);
+  });
+});

@@ -1,0 +1,395 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { NewSerialEventRow, NewSerialRow } from '../db/schema.js';
+
+/** Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const INSERT_CHUNK = 1000;
+
+export type SerialSort = 'serialNumber' | 'dateReceived' | 'status';
+
+export interface SerialListQuery {
+  itemId: number;
+  statuses?: string[] | undefined;
+  locationId?: number | undefined;
+  text?: string | undefined;
+  /** Warranty ends within [from, to] (YYYY-MM-DD, inclusive). */
+  warrantyEndBetween?: [string, string] | undefined;
+  sort: SerialSort;
+  direction: 'asc' | 'desc';
+  after?: (string | number)[] | undefined;
+  limit: number;
+}
+
+const serialColumns = [
+  'serials.id',
+  'serials.item_id',
+  'serials.serial_number',
+  'serials.status',
+  'serials.location_id',
+  'serials.customer_id',
+  'serials.warranty_end_date',
+  'serials.date_received',
+  'serials.condition_notes',
+  'serials.source_document_type',
+  'serials.source_document_number',
+  'serials.last_document_type',
+  'serials.last_document_number',
+  'serials.version',
+  'serials.created_at',
+  'serials.created_by',
+  'serials.updated_at',
+  'serials.updated_by',
+  'locations.code as location_code',
+  'customers.name as customer_name',
+] as const;
+
+export type SerialWithRefs = Awaited<ReturnType<typeof serialsRepository.findById>> & object;
+
+/** Keys of each sort, in order; the last key is unique within an item so the cursor is exact. */
+const sortKeys = {
+  serialNumber: ['serials.serial_number'],
+  dateReceived: ['serials.date_received', 'serials.serial_number'],
+  status: ['serials.status', 'serials.serial_number'],
+} as const;
+
+export const serialsRepository = {
+  sortKeyArity(sort: SerialSort): number {
+    return sortKeys[sort].length;
+  },
+
+  sortKeyOf(
+    sort: SerialSort,
+    row: { serial_number: string; date_received: string; id: number; status: string },
+  ) {
+    if (sort === 'serialNumber') return [row.serial_number];
+    if (sort === 'dateReceived') return [row.date_received, row.serial_number];
+    return [row.status, row.serial_number];
+  },
+
+  findById(db: Executor, id: number) {
+    return db
+      .selectFrom('serials')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .leftJoin('customers', 'customers.id', 'serials.customer_id')
+      .select(serialColumns)
+      .where('serials.id', '=', id)
+      .executeTakeFirst();
+  },
+
+  findManyByIds(db: Executor, ids: number[]) {
+    return db
+      .selectFrom('serials')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .leftJoin('customers', 'customers.id', 'serials.customer_id')
+      .select(serialColumns)
+      .where('serials.id', 'in', ids)
+      .execute();
+  },
+
+  /** Keyset page of one item's serials; `after` is the sort key of the last row already shown. */
+  listByItem(db: Executor, q: SerialListQuery) {
+    const keys = sortKeys[q.sort];
+    let query = db
+      .selectFrom('serials')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .leftJoin('customers', 'customers.id', 'serials.customer_id')
+      .select(serialColumns)
+      .where('serials.item_id', '=', q.itemId);
+    if (q.statuses && q.statuses.length > 0) query = query.where('serials.status', 'in', q.statuses);
+    if (q.locationId !== undefined) query = query.where('serials.location_id', '=', q.locationId);
+    if (q.text) {
+      // Serial numbers starting with the text: served by the (item_id, serial_number) index at any size,
+      // where a "contains" search would scan every serial of the item.
+      query = query
+        .where('serials.serial_number', '>=', q.text)
+        .where('serials.serial_number', '<', `${q.text}\u{10FFFF}`);
+    }
+    if (q.warrantyEndBetween) {
+      query = query
+        .where('serials.warranty_end_date', '>=', q.warrantyEndBetween[0])
+        .where('serials.warranty_end_date', '<=', q.warrantyEndBetween[1]);
+    }
+    if (q.after) {
+      // Row-value comparison, which both SQLite and PostgreSQL answer from the (item_id, key…) index.
+      const cmp = sql.raw(q.direction === 'asc' ? '>' : '<');
+      const cols = sql.join(keys.map((k) => sql.ref(k)));
+      const vals = sql.join(q.after.slice(0, keys.length).map((v) => sql`${v}`));
+      query = query.where(sql<SqlBool>`(${cols}) ${cmp} (${vals})`);
+    }
+    for (const key of keys) query = query.orderBy(key, q.direction);
+    return query.limit(q.limit).execute();
+  },
+
+  /** Serial counts per status (and location) for an item, from the maintained counter table. */
+  countsByItem(db: Executor, itemId: number) {
+    return db
+      .selectFrom('serial_counts')
+      .select(['location_id', 'status', 'count'])
+      .where('item_id', '=', itemId)
+      .where('count', '<>', 0)
+      .execute();
+  },
+
+  async countAllByItem(db: Executor, itemId: number): Promise<number> {
+    const row = await db
+      .selectFrom('serial_counts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('count'), eb.lit(0)).as('n'))
+      .where('item_id', '=', itemId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
+  /** Exact or prefix lookup across all items; byte-wise collation lets both use serials_serial_idx. */
+  lookup(db: Executor, value: string, mode: 'exact' | 'prefix', limit: number) {
+    let query = db
+      .selectFrom('serials')
+      .innerJoin('items', 'items.id', 'serials.item_id')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .select([
+        'serials.id',
+        'serials.serial_number',
+        'serials.status',
+        'serials.item_id',
+        'items.sku',
+        'items.name as item_name',
+        'items.track_serials',
+        'locations.code as location_code',
+      ]);
+    query =
+      mode === 'exact'
+        ? query.where('serials.serial_number', '=', value)
+        : query
+            .where('serials.serial_number', '>=', value)
+            .where('serials.serial_number', '<', `${value}\u{10FFFF}`);
+    return query.orderBy('serials.serial_number').orderBy('serials.id').limit(limit).execute();
+  },
+
+  /** The highest serial numbers of an item that start with `prefix`, by the (item_id, serial_number) index. */
+  async highestWithPrefix(db: Executor, itemId: number, prefix: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('serials')
+      .select('serial_number')
+      .where('item_id', '=', itemId)
+      .where('serial_number', '>=', prefix)
+      .where('serial_number', '<', `${prefix}\u{10FFFF}`)
+      .orderBy('serial_number', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.serial_number);
+  },
+
+  /** The serial most recently created for an item (what `~` continues from). */
+  async latestOfItem(db: Executor, itemId: number): Promise<string | null> {
+    const row = await db
+      .selectFrom('serials')
+      .select('serial_number')
+      .where('item_id', '=', itemId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.serial_number ?? null;
+  },
+
+  async existingNumbers(db: Executor, itemId: number, numbers: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < numbers.length; i += INSERT_CHUNK) {
+      const rows = await db
+        .selectFrom('serials')
+        .select('serial_number')
+        .where('item_id', '=', itemId)
+        .where('serial_number', 'in', numbers.slice(i, i + INSERT_CHUNK))
+        .execute();
+      for (const r of rows) found.add(r.serial_number);
+    }
+    return found;
+  },
+
+  /** Set-based insert; returns the new ids in the order of `rows`. */
+  async insertMany(db: Executor, rows: NewSerialRow[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const inserted = await db
+        .insertInto('serials')
+        .values(chunk)
+        .returning(['id', 'serial_number'])
+        .execute();
+      const byNumber = new Map(inserted.map((r) => [r.serial_number, r.id]));
+      for (const r of chunk) ids.push(byNumber.get(r.serial_number)!);
+    }
+    return ids;
+  },
+
+  async insertEvents(db: Executor, events: NewSerialEventRow[]): Promise<void> {
+    for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+      await db
+        .insertInto('serial_events')
+        .values(events.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+  },
+
+  /** Applies count deltas keyed by item, location and status in one upsert per key. */
+  async adjustCounts(
+    db: Executor,
+    deltas: Iterable<{ itemId: number; locationId: number; status: string; delta: number }>,
+  ): Promise<void> {
+    const rows = [...deltas].filter((d) => d.delta !== 0);
+    // A fixed order keeps PostgreSQL row locks ordered, so concurrent writers cannot deadlock here.
+    rows.sort(
+      (a, b) => a.itemId - b.itemId || a.locationId - b.locationId || a.status.localeCompare(b.status),
+    );
+    for (const d of rows) {
+      await db
+        .insertInto('serial_counts')
+        .values({ item_id: d.itemId, location_id: d.locationId, status: d.status, count: d.delta })
+        .onConflict((oc) =>
+          oc
+            .columns(['item_id', 'location_id', 'status'])
+            .doUpdateSet((eb) => ({ count: eb('serial_counts.count', '+', d.delta) })),
+        )
+        .execute();
+    }
+  },
+
+  /** Optimistic update: applies only if the row still has `version`; returns whether it did. */
+  async updateIfVersion(
+    db: Executor,
+    id: number,
+    version: number,
+    patch: Partial<
+      Pick<
+        NewSerialRow,
+        | 'status'
+        | 'condition_notes'
+        | 'location_id'
+        | 'warranty_end_date'
+        | 'customer_id'
+        | 'last_document_type'
+        | 'last_document_number'
+      >
+    > & {
+      updated_at: string;
+      updated_by: number;
+    },
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('serials')
+      .set({ ...patch, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  },
+
+  findByNumbers(db: Executor, itemId: number, numbers: string[]) {
+    if (numbers.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('serials')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .leftJoin('customers', 'customers.id', 'serials.customer_id')
+      .select(serialColumns)
+      .where('serials.item_id', '=', itemId)
+      .where('serials.serial_number', 'in', numbers)
+      .execute();
+  },
+
+  /**
+   * Sets fields on serials that are still in `expectedStatus`, as one conditional update; returns how many
+   * changed. Callers compare with the number asked for: fewer means someone else got there first.
+   */
+  async updateManyInStatus(
+    db: Executor,
+    ids: number[],
+    expectedStatus: string,
+    set: Partial<
+      Pick<
+        NewSerialRow,
+        | 'status'
+        | 'location_id'
+        | 'customer_id'
+        | 'warranty_end_date'
+        | 'condition_notes'
+        | 'last_document_type'
+        | 'last_document_number'
+      >
+    > & { updated_at: string; updated_by: number },
+  ): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const result = await db
+        .updateTable('serials')
+        .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+        .where('status', '=', expectedStatus)
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
+  },
+
+  /** Moves serials that are still at `fromLocationId` in a movable status; returns how many moved. */
+  async moveMany(
+    db: Executor,
+    ids: number[],
+    move: {
+      fromLocationId: number;
+      toLocationId: number;
+      movableStatuses: readonly string[];
+      documentType: string;
+      documentNumber: string;
+      at: string;
+      userId: number;
+    },
+  ): Promise<number> {
+    let moved = 0;
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const result = await db
+        .updateTable('serials')
+        .set((eb) => ({
+          location_id: move.toLocationId,
+          last_document_type: move.documentType,
+          last_document_number: move.documentNumber,
+          updated_at: move.at,
+          updated_by: move.userId,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+        .where('location_id', '=', move.fromLocationId)
+        .where('status', 'in', move.movableStatuses)
+        .executeTakeFirst();
+      moved += Number(result.numUpdatedRows);
+    }
+    return moved;
+  },
+
+  events(db: Executor, serialId: number) {
+    return db
+      .selectFrom('serial_events')
+      .leftJoin('users', 'users.id', 'serial_events.user_id')
+      .leftJoin('locations as from_loc', 'from_loc.id', 'serial_events.from_location_id')
+      .leftJoin('locations as to_loc', 'to_loc.id', 'serial_events.to_location_id')
+      .leftJoin('customers', 'customers.id', 'serial_events.customer_id')
+      .select([
+        'serial_events.id',
+        'serial_events.kind',
+        'serial_events.at',
+        'serial_events.user_id',
+        'users.username',
+        'serial_events.document_type',
+        'serial_events.document_number',
+        'serial_events.from_location_id',
+        'from_loc.code as from_location_code',
+        'serial_events.to_location_id',
+        'to_loc.code as to_location_code',
+        'serial_events.from_status',
+        'serial_events.to_status',
+        'serial_events.customer_id',
+        'customers.name as customer_name',
+        'serial_events.data',
+      ])
+      .where('serial_events.serial_id', '=', serialId)
+      .orderBy('serial_events.id')
+      .execute();
+  },
+};

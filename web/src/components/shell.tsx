@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { NavLink } from 'react-router-dom';
+import { post, setCsrfToken } from '../api/client';
+import { useCan, useSession } from '../features/auth/session';
+import { LookupBox } from '../features/lookup/lookup-box';
+
+export function Shell({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const canAdminUsers = useCan('USERS_ADMIN');
+
+  const signOut = async () => {
+    await post('/api/auth/logout').catch(() => undefined);
+    setCsrfToken(null);
+    queryClient.clear();
+    queryClient.setQueryData(['setup'], { setupNeeded: false });
+    queryClient.setQueryData(['session'], null);
+  };
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">Serialtrack</span>
+        <nav>
+          <NavLink to="/items">Items</NavLink>
+          <NavLink to="/purchase-orders">Purchase orders</NavLink>
+          <NavLink to="/sales">Sales</NavLink>
+          <NavLink to="/transfers">Transfers</NavLink>
+          <NavLink to="/locations">Locations</NavLink>
+          <NavLink to="/part-types">Part types</NavLink>
+          {canAdminUsers && <NavLink to="/users">Users</NavLink>}
+          <NavLink to="/tokens">API tokens</NavLink>
+        </nav>
+        <LookupBox />
+        <span className="user">
+          {session.user.displayName}
+          <button type="button" className="link-button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

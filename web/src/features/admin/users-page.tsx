@@ -1,0 +1,327 @@
+import { useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ApiError } from '../../api/client';
+import { del, get, patch, post, toApiError } from '../../api/client';
+import type { ApiToken, CreatedToken, PermissionList, Role, User } from '../../api/types';
+import { FormError } from '../../components/form-error';
+
+export function UsersPage() {
+  return (
+    <section>
+      <h1>Users and roles</h1>
+      <UsersSection />
+      <RolesSection />
+    </section>
+  );
+}
+
+function useRoles() {
+  return useQuery({ queryKey: ['roles'], queryFn: () => get<{ roles: Role[] }>('/api/roles') });
+}
+
+function UsersSection() {
+  const queryClient = useQueryClient();
+  const users = useQuery({ queryKey: ['users'], queryFn: () => get<{ users: User[] }>('/api/users') });
+  const roles = useRoles();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [roleId, setRoleId] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await post('/api/users', { username, password, roleIds: roleId ? [Number(roleId)] : [] });
+      setUsername('');
+      setPassword('');
+      await refresh();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  const update = async (u: User, body: Record<string, unknown>) => {
+    setError(null);
+    try {
+      await patch(`/api/users/${u.id}`, body);
+      await refresh();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  return (
+    <div className="card">
+      <h2>Users</h2>
+      <form className="inline-form" onSubmit={(e) => void create(e)} aria-label="New user">
+        <input
+          placeholder="Username"
+          aria-label="New username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
+        <input
+          type="password"
+          placeholder="Password (10+ characters)"
+          aria-label="New user password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        <select aria-label="Role" value={roleId} onChange={(e) => setRoleId(e.target.value)}>
+          <option value="">No role</option>
+          {roles.data?.roles.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="primary">
+          Create user
+        </button>
+      </form>
+      <FormError error={error} />
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Username</th>
+            <th>Name</th>
+            <th>Roles</th>
+            <th>Active</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.username}</td>
+              <td>{u.displayName}</td>
+              <td>
+                {roles.data?.roles.map((r) => (
+                  <label key={r.id} className="checkbox inline">
+                    <input
+                      type="checkbox"
+                      checked={u.roleIds.includes(r.id)}
+                      onChange={(e) =>
+                        void update(u, {
+                          roleIds: e.target.checked
+                            ? [...u.roleIds, r.id]
+                            : u.roleIds.filter((id) => id !== r.id),
+                        })
+                      }
+                    />
+                    {r.name}
+                  </label>
+                ))}
+              </td>
+              <td>
+                <label className="checkbox inline">
+                  <input
+                    type="checkbox"
+                    checked={u.active}
+                    onChange={(e) => void update(u, { active: e.target.checked })}
+                  />
+                  Active
+                </label>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RolesSection() {
+  const queryClient = useQueryClient();
+  const roles = useRoles();
+  const permissions = useQuery({
+    queryKey: ['permissions'],
+    queryFn: () => get<PermissionList>('/api/permissions'),
+  });
+  const [name, setName] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['roles'] });
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await post('/api/roles', { name, permissions: ['INV_VIEW'] });
+      setName('');
+      await refresh();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  const setPermission = async (role: Role, permission: string, on: boolean) => {
+    setError(null);
+    try {
+      await patch(`/api/roles/${role.id}`, {
+        permissions: on
+          ? [...role.permissions, permission]
+          : role.permissions.filter((p) => p !== permission),
+      });
+      await refresh();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  const remove = async (role: Role) => {
+    setError(null);
+    try {
+      await del(`/api/roles/${role.id}`);
+      await refresh();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  return (
+    <div className="card">
+      <h2>Roles</h2>
+      <form className="inline-form" onSubmit={(e) => void create(e)} aria-label="New role">
+        <input
+          placeholder="Role name"
+          aria-label="New role name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+        />
+        <button type="submit" className="primary">
+          Create role
+        </button>
+      </form>
+      <FormError error={error} />
+      <div className="table-scroll">
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th>Role</th>
+              {permissions.data?.permissions.map((p) => (
+                <th key={p.name} title={p.description}>
+                  {p.name}
+                </th>
+              ))}
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {roles.data?.roles.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  {r.name}
+                  {r.builtIn && <span className="muted"> (built-in)</span>}
+                </td>
+                {permissions.data?.permissions.map((p) => (
+                  <td key={p.name}>
+                    <input
+                      type="checkbox"
+                      aria-label={`${r.name}: ${p.name}`}
+                      checked={r.permissions.includes(p.name)}
+                      disabled={r.builtIn}
+                      onChange={(e) => void setPermission(r, p.name, e.target.checked)}
+                    />
+                  </td>
+                ))}
+                <td>
+                  {!r.builtIn && (
+                    <button type="button" className="link-button" onClick={() => void remove(r)}>
+                      Delete
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+export function TokensSection() {
+  const queryClient = useQueryClient();
+  const tokens = useQuery({
+    queryKey: ['tokens'],
+    queryFn: () => get<{ tokens: ApiToken[] }>('/api/tokens'),
+  });
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['tokens'] });
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const res = await post<CreatedToken>('/api/tokens', { name });
+      setCreated(res.token);
+      setName('');
+      await refresh();
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  return (
+    <div className="card">
+      <h2>Your API tokens</h2>
+      <form className="inline-form" onSubmit={(e) => void create(e)} aria-label="New API token">
+        <input
+          placeholder="What is it for?"
+          aria-label="Token name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+        />
+        <button type="submit" className="primary">
+          Create token
+        </button>
+      </form>
+      {created && (
+        <p className="notice" role="status">
+          Copy this token now; it is not shown again: <code>{created}</code>
+        </p>
+      )}
+      <FormError error={error} />
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Starts with</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.data?.tokens.map((t) => (
+            <tr key={t.id} className={t.revokedAt ? 'muted' : ''}>
+              <td>{t.name}</td>
+              <td>
+                <code>{t.prefix}…</code>
+              </td>
+              <td>{t.createdAt.slice(0, 10)}</td>
+              <td>{t.lastUsedAt?.slice(0, 10) ?? '—'}</td>
+              <td>
+                {t.revokedAt ? (
+                  'Revoked'
+                ) : (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => void del(`/api/tokens/${t.id}`).then(refresh)}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

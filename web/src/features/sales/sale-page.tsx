@@ -1,0 +1,204 @@
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router-dom';
+import { get, post, toApiError, type ApiError } from '../../api/client';
+import type { CustomerReturn, Location, Sale } from '../../api/types';
+import { Dialog } from '../../components/dialog';
+import { FormError } from '../../components/form-error';
+import { useCan } from '../auth/session';
+
+export function SalePage() {
+  const id = Number(useParams().id);
+  const queryClient = useQueryClient();
+  const canSell = useCan('SALES_MANAGE');
+  const canReturn = useCan('RETURNS_MANAGE');
+  const sale = useQuery({ queryKey: ['sale', id], queryFn: () => get<Sale>(`/api/sales/${id}`) });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [returning, setReturning] = useState(false);
+
+  if (sale.isError) return <FormError error={sale.error} />;
+  if (!sale.data) return <p className="loading">Loading…</p>;
+  const s = sale.data;
+
+  const act = async (action: 'complete' | 'cancel') => {
+    setError(null);
+    try {
+      queryClient.setQueryData(['sale', id], await post<Sale>(`/api/sales/${id}/${action}`));
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['sales'] }),
+        queryClient.invalidateQueries({ queryKey: ['serials'] }),
+        queryClient.invalidateQueries({ queryKey: ['stock'] }),
+      ]);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  return (
+    <section>
+      <div className="page-header">
+        <h1>
+          Sale {s.number} — {s.customerName}
+        </h1>
+        <div className="actions">
+          {canSell && s.status === 'open' && (
+            <>
+              <button type="button" className="primary" onClick={() => void act('complete')}>
+                Complete sale
+              </button>
+              <button type="button" onClick={() => void act('cancel')}>
+                Cancel sale
+              </button>
+            </>
+          )}
+          {canReturn && s.status === 'completed' && (
+            <button type="button" onClick={() => setReturning(true)}>
+              Customer return
+            </button>
+          )}
+        </div>
+      </div>
+      <p>
+        Status: <strong className="doc-status">{s.status}</strong>
+        {s.saleDate && <> · sold on {s.saleDate}</>}
+      </p>
+      <FormError error={error} />
+      <table className="table">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Item</th>
+            <th>Quantity</th>
+            <th>Serials</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.lines.map((l) => (
+            <tr key={l.id}>
+              <td>{l.lineNo}</td>
+              <td>
+                <Link to={`/items/${l.itemId}`}>{l.itemSku}</Link> {l.itemName}
+              </td>
+              <td>{l.quantity}</td>
+              <td>
+                {l.serials.map((x) => (
+                  <span key={x.id} className="chip">
+                    <Link to={`/items/${l.itemId}?serial=${x.id}`}>{x.serialNumber}</Link> (
+                    {x.status.replace('_', ' ')})
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {returning && <ReturnDialog sale={s} onClose={() => setReturning(false)} />}
+    </section>
+  );
+}
+
+function ReturnDialog({ sale, onClose }: { sale: Sale; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const locations = useQuery({
+    queryKey: ['locations'],
+    queryFn: () => get<{ locations: Location[] }>('/api/locations'),
+  });
+  const sold = sale.lines.flatMap((l) =>
+    l.serials.filter((s) => s.status === 'sold').map((s) => ({ ...s, itemId: l.itemId })),
+  );
+  const [chosen, setChosen] = useState<Set<number>>(new Set());
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const [locationId, setLocationId] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState<CustomerReturn | null>(null);
+
+  const submit = async () => {
+    setError(null);
+    try {
+      const result = await post<CustomerReturn>('/api/returns', {
+        saleId: sale.id,
+        locationId: Number(locationId),
+        serials: [...chosen].map((serialId) => ({
+          serialId,
+          ...(notes[serialId]?.trim() && { conditionNotes: notes[serialId] }),
+        })),
+      });
+      setDone(result);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['sale', sale.id] }),
+        queryClient.invalidateQueries({ queryKey: ['serials'] }),
+        queryClient.invalidateQueries({ queryKey: ['stock'] }),
+      ]);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={`Customer return — sale ${sale.number}`}>
+      {done ? (
+        <div>
+          <p role="status">
+            Return {done.number}: {done.serials.length} serial(s) Returned to {done.locationCode}.
+          </p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
+        </div>
+      ) : (
+        <>
+          {sold.length === 0 && <p>Nothing on this sale is still out with the customer.</p>}
+          {sold.map((s) => (
+            <div key={s.id} className="inline-form">
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={chosen.has(s.id)}
+                  onChange={(e) =>
+                    setChosen((c) => {
+                      const n = new Set(c);
+                      if (e.target.checked) n.add(s.id);
+                      else n.delete(s.id);
+                      return n;
+                    })
+                  }
+                />
+                {s.serialNumber}
+              </label>
+              <input
+                aria-label={`Condition notes for ${s.serialNumber}`}
+                placeholder="Condition notes"
+                value={notes[s.id] ?? ''}
+                onChange={(e) => setNotes((n) => ({ ...n, [s.id]: e.target.value }))}
+              />
+            </div>
+          ))}
+          <label>
+            Return to location
+            <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
+              <option value="">Choose…</option>
+              {locations.data?.locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.code}
+                </option>
+              ))}
+            </select>
+          </label>
+          <FormError error={error} />
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={chosen.size === 0 || !locationId}
+              onClick={() => void submit()}
+            >
+              Take return
+            </button>
+          </div>
+        </>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,215 @@
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ApiError } from '../../api/client';
+import { get, patch, toApiError } from '../../api/client';
+import type { SerialDetail, Statuses } from '../../api/types';
+import { Dialog } from '../../components/dialog';
+import { FormError } from '../../components/form-error';
+import { useCan } from '../auth/session';
+import { formatDateTime, formatEventKind, formatWarranty } from './serial-format';
+import { DocumentLink } from '../../components/document-link';
+
+export function SerialDetailDialog({ serialId, onClose }: { serialId: number; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const canManage = useCan('INV_MANAGE_SERIALS');
+  const detail = useQuery({
+    queryKey: ['serial', serialId],
+    queryFn: () => get<SerialDetail>(`/api/serials/${serialId}`),
+  });
+  const statuses = useQuery({ queryKey: ['statuses'], queryFn: () => get<Statuses>('/api/serial-statuses') });
+  const [notes, setNotes] = useState('');
+  const [newStatus, setNewStatus] = useState('');
+  const [statusNote, setStatusNote] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const serial = detail.data?.serial;
+
+  useEffect(() => {
+    if (serial) setNotes(serial.conditionNotes);
+  }, [serial]);
+
+  const apply = async (body: Record<string, unknown>) => {
+    if (!serial) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await patch<SerialDetail>(`/api/serials/${serialId}`, {
+        ...body,
+        version: serial.version,
+      });
+      queryClient.setQueryData(['serial', serialId], updated);
+      await queryClient.invalidateQueries({ queryKey: ['serials', updated.item.id] });
+      await queryClient.invalidateQueries({ queryKey: ['stock', updated.item.id] });
+      setNewStatus('');
+      setStatusNote('');
+    } catch (err) {
+      setError(toApiError(err));
+      await detail.refetch();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const next = statuses.data?.statuses.find((s) => s.status === serial?.status)?.manualNext ?? [];
+  const labelOf = (status: string | null) =>
+    statuses.data?.statuses.find((s) => s.status === status)?.label ?? status ?? '';
+
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={serial ? `Serial Detail — ${serial.serialNumber}` : 'Serial Detail'}
+      wide
+    >
+      <FormError error={detail.error} />
+      {detail.data && serial && (
+        <div className="serial-detail">
+          <dl className="record">
+            <dt>Serial Number</dt>
+            <dd>{serial.serialNumber}</dd>
+            <dt>Item</dt>
+            <dd>
+              {detail.data.item.sku} — {detail.data.item.name}
+            </dd>
+            <dt>Status</dt>
+            <dd>
+              <span className="status">
+                <span className="status-dot" style={{ background: serial.statusColor }} aria-hidden />
+                {serial.statusLabel}
+              </span>
+            </dd>
+            <dt>Location</dt>
+            <dd>{serial.locationCode}</dd>
+            <dt>Customer</dt>
+            <dd>{serial.customerName ?? '—'}</dd>
+            <dt>Warranty</dt>
+            <dd>
+              {formatWarranty(serial)}
+              {detail.data.item.warrantyMonths > 0
+                ? ` · item warranty ${detail.data.item.warrantyMonths} months from sale`
+                : ' · the item has no warranty period'}
+            </dd>
+            <dt>Date Received</dt>
+            <dd>{serial.dateReceived}</dd>
+            <dt>Source</dt>
+            <dd>
+              <DocumentLink doc={serial.source} />
+            </dd>
+            <dt>Used On</dt>
+            <dd>{serial.usedOn ? <DocumentLink doc={serial.usedOn} /> : '—'}</dd>
+            <dt>Last changed</dt>
+            <dd>{formatDateTime(serial.updatedAt)}</dd>
+          </dl>
+
+          <section aria-label="Condition Notes">
+            <h3>Condition Notes</h3>
+            {canManage ? (
+              <>
+                <textarea
+                  value={notes}
+                  onChange={(e) => setNotes(e.target.value)}
+                  rows={3}
+                  aria-label="Condition Notes"
+                />
+                <button
+                  type="button"
+                  disabled={busy || notes.trim() === serial.conditionNotes}
+                  onClick={() => void apply({ conditionNotes: notes })}
+                >
+                  Save notes
+                </button>
+              </>
+            ) : (
+              <p>{serial.conditionNotes || '—'}</p>
+            )}
+          </section>
+
+          {canManage && next.length > 0 && (
+            <section aria-label="Change status">
+              <h3>Change status</h3>
+              <div className="inline-form">
+                <select
+                  aria-label="New status"
+                  value={newStatus}
+                  onChange={(e) => setNewStatus(e.target.value)}
+                >
+                  <option value="">Choose…</option>
+                  {next.map((s) => (
+                    <option key={s} value={s}>
+                      {labelOf(s)}
+                    </option>
+                  ))}
+                </select>
+                <input
+                  placeholder="Why (kept in the history)"
+                  aria-label="Reason for status change"
+                  value={statusNote}
+                  onChange={(e) => setStatusNote(e.target.value)}
+                />
+                <button
+                  type="button"
+                  disabled={busy || !newStatus}
+                  onClick={() =>
+                    void apply({ status: newStatus, ...(statusNote.trim() && { note: statusNote }) })
+                  }
+                >
+                  Change status
+                </button>
+              </div>
+            </section>
+          )}
+          <FormError error={error} />
+
+          <section aria-label="History">
+            <h3>History</h3>
+            <table className="table compact history">
+              <thead>
+                <tr>
+                  <th>Date</th>
+                  <th>Event</th>
+                  <th>Document</th>
+                  <th>User</th>
+                  <th>From location</th>
+                  <th>To location</th>
+                  <th>Status</th>
+                  <th>Customer</th>
+                  <th>Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.data.history.map((h) => (
+                  <tr key={h.id}>
+                    <td>{formatDateTime(h.at)}</td>
+                    <td>{formatEventKind(h.kind)}</td>
+                    <td>
+                      <DocumentLink doc={h.document} />
+                    </td>
+                    <td>{h.username ?? ''}</td>
+                    <td>{h.fromLocationCode ?? ''}</td>
+                    <td>{h.toLocationCode ?? ''}</td>
+                    <td>
+                      {h.fromStatus && h.toStatus && h.fromStatus !== h.toStatus
+                        ? `${labelOf(h.fromStatus)} → ${labelOf(h.toStatus)}`
+                        : labelOf(h.toStatus)}
+                    </td>
+                    <td>{h.customerName ?? ''}</td>
+                    <td>{describeData(h.data)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+function describeData(data: Record<string, unknown> | null): string {
+  if (!data) return '';
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '(empty)');
+  if (typeof data['field'] === 'string') return `${text(data['old'])} → ${text(data['new'])}`;
+  if (typeof data['note'] === 'string') return data['note'];
+  if (typeof data['conditionNotes'] === 'string') return data['conditionNotes'];
+  return '';
+}

@@ -1,0 +1,373 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type RowData,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useNavigate } from 'react-router-dom';
+import { get, qs } from '../../api/client';
+import type { Item, Location, Serial, SerialPage, Statuses } from '../../api/types';
+import { FormError } from '../../components/form-error';
+import { useCan } from '../auth/session';
+import { StockSummaryLine, useStock } from '../items/stock-section';
+import { AddSerialDialog } from './add-serial-dialog';
+import { SerialDetailDialog } from './serial-detail-dialog';
+import { TransferDialog } from '../transfers/transfer-dialog';
+import { ExportButton } from './export-button';
+import { formatWarranty } from './serial-format';
+import { DocumentLink } from '../../components/document-link';
+
+type SortKey = 'serialNumber' | 'dateReceived' | 'status';
+export interface SerialFilters {
+  status: string;
+  locationId: string;
+  q: string;
+  warrantyDays: string;
+  sort: SortKey;
+  direction: 'asc' | 'desc';
+}
+
+const PAGE = 200;
+const ROW_HEIGHT = 36;
+
+export function serialListUrl(itemId: number, f: SerialFilters, cursor?: string, limit = PAGE): string {
+  return `/api/items/${itemId}/serials${qs({
+    status: f.status,
+    locationId: f.locationId,
+    q: f.q.trim(),
+    warrantyExpiringWithinDays: f.warrantyDays,
+    sort: f.sort,
+    direction: f.direction,
+    cursor,
+    limit,
+  })}`;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+declare module '@tanstack/react-table' {
+  // The server-side sort a column header asks for.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    sort?: SortKey;
+  }
+}
+
+const col = createColumnHelper<Serial>();
+
+export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: number | null }) {
+  const canManage = useCan('INV_MANAGE_SERIALS');
+  const canTransfer = useCan('INV_TRANSFER');
+  const canSell = useCan('SALES_MANAGE');
+  const navigate = useNavigate();
+  const [status, setStatus] = useState('');
+  const [locationId, setLocationId] = useState('');
+  const [text, setText] = useState('');
+  const [warrantyDays, setWarrantyDays] = useState('');
+  const [sort, setSort] = useState<SortKey>('serialNumber');
+  const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
+  const q = useDebounced(text, 250);
+  const filters: SerialFilters = { status, locationId, q, warrantyDays, sort, direction };
+  const [selected, setSelected] = useState<Map<number, Serial>>(new Map());
+  const [detailId, setDetailId] = useState<number | null>(openSerialId);
+  const [adding, setAdding] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  useEffect(() => setDetailId(openSerialId), [openSerialId]);
+
+  const stock = useStock(item.id);
+  const statuses = useQuery({ queryKey: ['statuses'], queryFn: () => get<Statuses>('/api/serial-statuses') });
+  const locations = useQuery({
+    queryKey: ['locations'],
+    queryFn: () => get<{ locations: Location[] }>('/api/locations'),
+  });
+  const page = useInfiniteQuery({
+    queryKey: ['serials', item.id, filters],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => get<SerialPage>(serialListUrl(item.id, filters, pageParam)),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = useMemo(() => page.data?.pages.flatMap((p) => p.serials) ?? [], [page.data]);
+  const counts = page.data?.pages[0]?.counts;
+
+  const toggle = (s: Serial) =>
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (next.has(s.id)) next.delete(s.id);
+      else next.set(s.id, s);
+      return next;
+    });
+
+  const columns = useMemo(
+    () => [
+      col.display({
+        id: 'select',
+        header: () => <span className="sr-only">Select</span>,
+        cell: ({ row }) => (
+          <input
+            type="checkbox"
+            aria-label={`Select ${row.original.serialNumber}`}
+            checked={selected.has(row.original.id)}
+            onChange={() => toggle(row.original)}
+            onDoubleClick={(e) => e.stopPropagation()}
+          />
+        ),
+      }),
+      col.accessor('serialNumber', { header: 'Serial Number', meta: { sort: 'serialNumber' } }),
+      col.accessor('statusLabel', {
+        header: 'Status',
+        meta: { sort: 'status' },
+        cell: ({ row }) => (
+          <span className="status">
+            <span className="status-dot" style={{ background: row.original.statusColor }} aria-hidden />
+            {row.original.statusLabel}
+          </span>
+        ),
+      }),
+      col.accessor('locationCode', { header: 'Location' }),
+      col.accessor('customerName', { header: 'Customer', cell: ({ getValue }) => getValue() ?? '' }),
+      col.accessor('warrantyStatus', {
+        header: 'Warranty Status',
+        cell: ({ row }) => formatWarranty(row.original),
+      }),
+      col.accessor('dateReceived', { header: 'Date Received', meta: { sort: 'dateReceived' } }),
+      col.accessor('source', {
+        header: 'Source',
+        cell: ({ row }) => <DocumentLink doc={row.original.source} />,
+      }),
+      col.accessor('usedOn', {
+        header: 'Used On',
+        cell: ({ row }) => <DocumentLink doc={row.original.usedOn} />,
+      }),
+    ],
+    [selected],
+  );
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+  });
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: page.hasNextPage ? rows.length + 1 : rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastIndex = virtualRows.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 1 && page.hasNextPage && !page.isFetchingNextPage)
+      void page.fetchNextPage();
+  }, [lastIndex, rows.length, page]);
+
+  const sortBy = (key: SortKey) => {
+    if (sort === key) setDirection((d) => (d === 'asc' ? 'desc' : 'asc'));
+    else {
+      setSort(key);
+      setDirection('asc');
+    }
+  };
+
+  const onRowKey = (e: KeyboardEvent<HTMLDivElement>, s: Serial, index: number) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      setDetailId(s.id);
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      toggle(s);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = index + (e.key === 'ArrowDown' ? 1 : -1);
+      if (next < 0 || next >= rows.length) return;
+      virtualizer.scrollToIndex(next);
+      requestAnimationFrame(() =>
+        scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus(),
+      );
+    }
+  };
+
+  const selectedList = [...selected.values()];
+
+  return (
+    <div className="serials-tab">
+      {stock.data && <StockSummaryLine stock={stock.data} />}
+      <div className="status-chips" role="group" aria-label="Filter by status">
+        <button
+          type="button"
+          className={status === '' ? 'chip active' : 'chip'}
+          onClick={() => setStatus('')}
+        >
+          All <span className="count">{counts?.total ?? '…'}</span>
+        </button>
+        {statuses.data?.statuses.map((s) => (
+          <button
+            type="button"
+            key={s.status}
+            className={status === s.status ? 'chip active' : 'chip'}
+            onClick={() => setStatus(status === s.status ? '' : s.status)}
+          >
+            <span className="status-dot" style={{ background: s.color }} aria-hidden />
+            {s.label}{' '}
+            <span className="count">{counts?.byStatus[s.status as keyof typeof counts.byStatus] ?? 0}</span>
+          </button>
+        ))}
+      </div>
+      <div className="toolbar">
+        {canManage && (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            Add Serial
+          </button>
+        )}
+        {canTransfer && (
+          <button type="button" disabled={selected.size === 0} onClick={() => setTransferring(true)}>
+            Transfer{selected.size > 0 ? ` (${selected.size})` : ''}
+          </button>
+        )}
+        {canSell && (
+          <button
+            type="button"
+            disabled={selected.size === 0 || selectedList.some((s) => s.status !== 'in_stock')}
+            title="Start a sale with the selected In Stock serials"
+            onClick={() =>
+              void navigate(
+                `/sales${qs({ itemId: item.id, serials: selectedList.map((s) => s.serialNumber).join('\n') })}`,
+              )
+            }
+          >
+            Sell{selected.size > 0 ? ` (${selected.size})` : ''}
+          </button>
+        )}
+        {selected.size > 0 && (
+          <button type="button" className="link-button" onClick={() => setSelected(new Map())}>
+            Clear selection
+          </button>
+        )}
+        <select
+          aria-label="Filter by location"
+          value={locationId}
+          onChange={(e) => setLocationId(e.target.value)}
+        >
+          <option value="">All locations</option>
+          {locations.data?.locations.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.code}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Warranty expiring within"
+          value={warrantyDays}
+          onChange={(e) => setWarrantyDays(e.target.value)}
+        >
+          <option value="">Any warranty</option>
+          <option value="30">Warranty expiring within 30 days</option>
+          <option value="60">Warranty expiring within 60 days</option>
+          <option value="90">Warranty expiring within 90 days</option>
+          <option value="365">Warranty expiring within a year</option>
+        </select>
+        <input
+          type="search"
+          aria-label="Search serials"
+          placeholder="Serial number starts with…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <ExportButton item={item} filters={filters} />
+      </div>
+      <FormError error={page.error} />
+      <div className="grid" role="grid" aria-label="Serials" aria-rowcount={counts?.total ?? rows.length}>
+        <div className="grid-row grid-head" role="row">
+          {table.getFlatHeaders().map((h) => {
+            const key = h.column.columnDef.meta?.sort;
+            return (
+              <div
+                key={h.id}
+                role="columnheader"
+                className={`cell cell-${h.id}`}
+                aria-sort={key === sort ? (direction === 'asc' ? 'ascending' : 'descending') : undefined}
+              >
+                {key ? (
+                  <button type="button" className="sort-button" onClick={() => sortBy(key)}>
+                    {flexRender(h.column.columnDef.header, h.getContext())}
+                    {key === sort ? (direction === 'asc' ? ' ▲' : ' ▼') : ''}
+                  </button>
+                ) : (
+                  flexRender(h.column.columnDef.header, h.getContext())
+                )}
+              </div>
+            );
+          })}
+        </div>
+        <div className="grid-body" ref={scrollRef}>
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualRows.map((v) => {
+              const row = table.getRowModel().rows[v.index];
+              if (!row) {
+                return (
+                  <div
+                    key="loader"
+                    className="grid-row loading-row"
+                    style={{ transform: `translateY(${v.start}px)` }}
+                  >
+                    Loading more…
+                  </div>
+                );
+              }
+              const s = row.original;
+              return (
+                <div
+                  key={s.id}
+                  role="row"
+                  tabIndex={0}
+                  data-index={v.index}
+                  aria-selected={selected.has(s.id)}
+                  className={selected.has(s.id) ? 'grid-row selected' : 'grid-row'}
+                  style={{ transform: `translateY(${v.start}px)` }}
+                  onDoubleClick={() => setDetailId(s.id)}
+                  onKeyDown={(e) => onRowKey(e, s, v.index)}
+                >
+                  {row.getVisibleCells().map((c) => (
+                    <div key={c.id} role="gridcell" className={`cell cell-${c.column.id}`}>
+                      {flexRender(c.column.columnDef.cell, c.getContext())}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+          {!page.isPending && rows.length === 0 && (
+            <p className="muted empty">
+              No serials
+              {status || locationId || q || warrantyDays
+                ? ' match these filters'
+                : ' yet. Click Add Serial to add one'}
+              .
+            </p>
+          )}
+        </div>
+      </div>
+      <p className="muted">Double-click a row (or press Enter on it) to open the Serial Detail.</p>
+      <AddSerialDialog item={item} open={adding} onOpenChange={setAdding} />
+      {detailId !== null && <SerialDetailDialog serialId={detailId} onClose={() => setDetailId(null)} />}
+      <TransferDialog
+        open={transferring}
+        onOpenChange={setTransferring}
+        serials={selectedList}
+        onDone={() => setSelected(new Map())}
+      />
+    </div>
+  );
+}
