@@ -39,6 +39,8 @@ import { createReturnsService } from './sales/returns.service.js';
 import { registerSalesRoutes } from './sales/sales.routes.js';
 import { createSerialExpressionsService } from './serial-expressions/serial-expressions.service.js';
 import { registerSerialExpressionRoutes } from './serial-expressions/serial-expressions.routes.js';
+import { createImportsService } from './imports/imports.service.js';
+import { registerImportsRoutes } from './imports/imports.routes.js';
 import { registerAuthHooks } from './http/auth-hooks.js';
 import { registerNulCharacterCheck } from './http/nul-characters.js';
 import { handleError, sendProblem } from './http/problem.js';
@@ -66,6 +68,7 @@ export function createServices(database: Database, config: Pick<AppConfig, 'sess
     sales: createSalesService(db),
     returns: createReturnsService(db),
     serialExpressions: createSerialExpressionsService(db),
+    imports: createImportsService(db),
   };
 }
 
@@ -146,6 +149,7 @@ export async function buildApp(
   registerPurchasingRoutes(app, services);
   registerSalesRoutes(app, services);
   registerSerialExpressionRoutes(app, services);
+  await registerImportsRoutes(app, services);
   registerDocumentsRoutes(app, database);
   return app;
 }

@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Database } from './database.js';
 import { migration0001Initial } from './migrations/0001-initial.js';
 import { migration0002Documents } from './migrations/0002-documents.js';
+import { migration0004Imports } from './migrations/0004-imports.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
   return {
     '0001-initial': migration0001Initial(database.dialect),
     '0002-documents': migration0002Documents(database.dialect),
+    '0004-imports': migration0004Imports(database.dialect),
   };
 }
 

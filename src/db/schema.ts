@@ -34,6 +34,10 @@ export interface DB {
   sale_line_serials: SaleLineSerialsTable;
   customer_returns: CustomerReturnsTable;
   customer_return_lines: CustomerReturnLinesTable;
+  imports: ImportsTable;
+  import_rows: ImportRowsTable;
+  import_row_values: ImportRowValuesTable;
+  import_errors: ImportErrorsTable;
 }
 
 export interface UsersTable {
@@ -297,6 +301,61 @@ export interface CustomerReturnLinesTable {
   return_id: number;
   serial_id: number;
   condition_notes: string;
+}
+
+/** A CSV import of serials: a document (Import #N) with its staging rows until it is committed. */
+export interface ImportsTable {
+  id: Generated<number>;
+  number: string;
+  /** uploading, staged, committed, cancelled, failed */
+  status: string;
+  file_name: string;
+  item_id: number | null;
+  delimiter: string | null;
+  /** JSON: the file's header → field mapping used. */
+  mapping: string | null;
+  /** JSON: the file's columns as read, and which were ignored. */
+  columns: string | null;
+  bytes_read: number;
+  rows_parsed: number;
+  rows_with_errors: number;
+  error_count: number;
+  serials_created: number;
+  message: string | null;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+  committed_at: string | null;
+}
+
+/** One parsed CSV row waiting for commit; ids are resolved, values canonical. */
+export interface ImportRowsTable {
+  import_id: number;
+  line: number;
+  item_id: number | null;
+  serial_number: string | null;
+  location_id: number | null;
+  status: string | null;
+  date_received: string | null;
+  warranty_end_date: string | null;
+  condition_notes: string;
+  /** The created history row's data, prepared at staging so the commit stays one INSERT … SELECT. */
+  event_data: string | null;
+}
+
+export interface ImportRowValuesTable {
+  import_id: number;
+  line: number;
+  field_id: number;
+  value: string;
+}
+
+export interface ImportErrorsTable {
+  import_id: number;
+  line: number;
+  column_name: string;
+  code: string;
+  message: string;
 }
 
 export type SerialRow = Selectable<SerialsTable>;

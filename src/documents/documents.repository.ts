@@ -27,6 +27,10 @@ export const documentsRepository = {
           .executeTakeFirst();
         return row ? { id: row.id, saleId: row.sale_id } : null;
       }
+      case 'import': {
+        const row = await db.selectFrom('imports').select('id').where('number', '=', number).executeTakeFirst();
+        return row ?? null;
+      }
       case 'transfer': {
         const row = await db
           .selectFrom('transfers')

@@ -1,0 +1,257 @@
+import { isValidIsoDate } from '../shared/time.js';
+import { MAX_SERIAL_LENGTH } from '../serials/serial-numbers.js';
+import { STATUS_INFO, type SerialStatus } from '../serials/serial-status.js';
+import { FIELD_LABELS, normalizeHeader, type ColumnTarget, type ImportField } from './import-columns.js';
+
+/**
+ * Statuses a CSV may give a serial. Reserved, Sold and Returned belong to documents (a sale records the
+ * customer and starts the warranty, a return names the sale), so an import that set them would invent
+ * history; units in those states are brought in by the sale or return itself.
+ */
+export const IMPORTABLE_STATUSES: readonly SerialStatus[] = ['in_stock', 'damaged', 'scrapped'];
+
+export const MAX_NOTES_LENGTH = 5000;
+
+export interface ImportItem {
+  id: number;
+  sku: string;
+  trackSerials: boolean;
+  primaryLocationId: number | null;
+  partTypeId: number | null;
+}
+
+export interface ImportLocation {
+  id: number;
+  code: string;
+  active: boolean;
+}
+
+/** A custom field as the import needs it; `parse` turns a cell into the canonical value or an error. */
+export interface ImportCustomField {
+  id: number;
+  name: string;
+  parse: (raw: string) => { ok: true; value: string } | { ok: false; message: string };
+}
+
+export interface RowContext {
+  headers: readonly string[];
+  targets: readonly ColumnTarget[];
+  /** The item the import is for; null when the file names the item of each row in a SKU column. */
+  scopeItem: ImportItem | null;
+  itemBySku: (sku: string) => ImportItem | undefined;
+  locationByCode: (code: string) => ImportLocation | undefined;
+  /** The custom fields of a part type, by normalised name. */
+  customFields: (partTypeId: number) => ReadonlyMap<string, ImportCustomField>;
+  today: string;
+}
+
+export interface StagedRow {
+  line: number;
+  itemId: number | null;
+  serialNumber: string | null;
+  locationId: number | null;
+  status: SerialStatus | null;
+  dateReceived: string | null;
+  warrantyEndDate: string | null;
+  conditionNotes: string;
+  /** field id → canonical value */
+  customValues: Record<number, string> | null;
+}
+
+export interface RowError {
+  line: number;
+  column: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * Our export (and OWASP's advice for any CSV opened in a spreadsheet) writes `'` before a cell that
+ * starts like a formula; reading it back drops that one apostrophe so the value round-trips exactly.
+ */
+export function unescapeFormula(cell: string): string {
+  return cell.length > 1 && cell[0] === "'" && /^[=+\-@\t\r]/.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
+/** YYYY-MM-DD, also written YYYY/MM/DD or with a time; day-month orders are ambiguous and refused. */
+export function parseImportDate(raw: string): string | null {
+  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ][0-9:.]+Z?)?$/.exec(raw);
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  return isValidIsoDate(iso) ? iso : null;
+}
+
+const statusByKey = new Map<string, SerialStatus>();
+for (const [status, info] of Object.entries(STATUS_INFO)) {
+  statusByKey.set(normalizeHeader(info.label), status as SerialStatus);
+  statusByKey.set(normalizeHeader(status), status as SerialStatus);
+}
+
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Validates one CSV record into a staging row, with every problem it has (not only the first). */
+export function validateImportRow(
+  line: number,
+  cells: readonly string[],
+  ctx: RowContext,
+): { row: StagedRow; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const core: Partial<Record<ImportField, { value: string; column: string }>> = {};
+  const custom: { name: string; value: string; column: string }[] = [];
+  const fail = (column: string, code: string, message: string) =>
+    errors.push({ line, column, code, message });
+
+  cells.forEach((raw, i) => {
+    const target = ctx.targets[i];
+    const column = ctx.headers[i] ?? `Column ${i + 1}`;
+    const value = unescapeFormula(raw).trim();
+    if (target === undefined) {
+      if (value !== '')
+        fail(column, 'extra_cell', `The row has more cells than the header ("${value.slice(0, 40)}").`);
+      return;
+    }
+    if (target === 'ignore') return;
+    if (target.startsWith('custom:')) custom.push({ name: target.slice(7), value, column });
+    else core[target as ImportField] = { value, column };
+  });
+  const columnOf = (f: ImportField) => core[f]?.column ?? FIELD_LABELS[f];
+
+  // Item: the import's own item, or the SKU column's.
+  let item: ImportItem | undefined;
+  const sku = core.sku?.value ?? '';
+  if (ctx.scopeItem) {
+    item = ctx.scopeItem;
+    if (sku !== '' && sku !== item.sku) {
+      fail(columnOf('sku'), 'sku_mismatch', `SKU ${sku} is not ${item.sku}, the item this import is for.`);
+    }
+  } else if (sku === '') {
+    fail(columnOf('sku'), 'empty_sku', 'The SKU is empty. Every row needs the SKU of its item.');
+  } else {
+    item = ctx.itemBySku(sku);
+    if (!item) fail(columnOf('sku'), 'unknown_sku', `There is no item with SKU ${sku}.`);
+  }
+  if (item && !item.trackSerials) {
+    fail(
+      columnOf('sku'),
+      'not_tracked',
+      `${item.sku} does not track serials. Check Track Serials in Item Settings and save the item first.`,
+    );
+  }
+
+  const serial = core.serialNumber?.value ?? '';
+  if (serial === '') {
+    fail(columnOf('serialNumber'), 'empty_serial', 'The serial number is empty.');
+  } else if (serial.length > MAX_SERIAL_LENGTH) {
+    fail(
+      columnOf('serialNumber'),
+      'too_long',
+      `The serial number is longer than ${MAX_SERIAL_LENGTH} characters.`,
+    );
+  } else if (hasControlCharacter(serial)) {
+    fail(columnOf('serialNumber'), 'control_character', 'The serial number contains a line break or tab.');
+  }
+
+  let locationId: number | null = null;
+  const code = core.location?.value ?? '';
+  if (code === '') {
+    locationId = item?.primaryLocationId ?? null;
+    if (item && locationId === null) {
+      fail(
+        columnOf('location'),
+        'location_required',
+        `The location is empty and ${item.sku} has no primary location. Give a location code.`,
+      );
+    }
+  } else {
+    const location = ctx.locationByCode(code);
+    if (!location) fail(columnOf('location'), 'unknown_location', `There is no location ${code}.`);
+    else if (!location.active)
+      fail(columnOf('location'), 'inactive_location', `Location ${code} is inactive.`);
+    else locationId = location.id;
+  }
+
+  let status: SerialStatus | null = 'in_stock';
+  const statusText = core.status?.value ?? '';
+  if (statusText !== '') {
+    const found = statusByKey.get(normalizeHeader(statusText));
+    if (!found) {
+      status = null;
+      fail(
+        columnOf('status'),
+        'unknown_status',
+        `"${statusText}" is not a status. Use ${IMPORTABLE_STATUSES.map((s) => STATUS_INFO[s].label).join(', ')}.`,
+      );
+    } else if (!IMPORTABLE_STATUSES.includes(found)) {
+      status = null;
+      fail(
+        columnOf('status'),
+        'illegal_status',
+        `An import cannot create ${STATUS_INFO[found].label} serials: ${found === 'returned' ? 'a customer return' : 'a sale'} sets that status and records the customer. Import them In Stock, then use ${found === 'returned' ? 'a customer return' : 'a sale'}.`,
+      );
+    } else {
+      status = found;
+    }
+  }
+
+  const dateOf = (field: 'dateReceived' | 'warrantyEnd'): string | null => {
+    const text = core[field]?.value ?? '';
+    if (text === '') return null;
+    const date = parseImportDate(text);
+    if (!date) {
+      fail(columnOf(field), 'bad_date', `"${text.slice(0, 40)}" is not a date. Write it as YYYY-MM-DD.`);
+    }
+    return date;
+  };
+  const dateReceived = dateOf('dateReceived');
+  if (dateReceived && dateReceived > ctx.today) {
+    fail(columnOf('dateReceived'), 'future_date', `Date received ${dateReceived} is in the future.`);
+  }
+  const warrantyEndDate = dateOf('warrantyEnd');
+
+  const conditionNotes = core.conditionNotes?.value ?? '';
+  if (conditionNotes.length > MAX_NOTES_LENGTH) {
+    fail(
+      columnOf('conditionNotes'),
+      'too_long',
+      `The condition notes are longer than ${MAX_NOTES_LENGTH} characters.`,
+    );
+  }
+
+  let customValues: Record<number, string> | null = null;
+  if (item && custom.length > 0) {
+    const fields =
+      item.partTypeId === null ? new Map<string, ImportCustomField>() : ctx.customFields(item.partTypeId);
+    for (const c of custom) {
+      if (c.value === '') continue; // empty: the item's Default Serial Q&A value applies, if any
+      const field = fields.get(normalizeHeader(c.name));
+      if (!field) {
+        fail(c.column, 'unknown_custom_field', `${item.sku}'s part type has no custom field "${c.name}".`);
+        continue;
+      }
+      const parsed = field.parse(c.value);
+      if (!parsed.ok) fail(c.column, 'bad_custom_value', parsed.message);
+      else (customValues ??= {})[field.id] = parsed.value;
+    }
+  }
+
+  return {
+    row: {
+      line,
+      itemId: item?.id ?? null,
+      serialNumber: serial === '' ? null : serial.slice(0, MAX_SERIAL_LENGTH + 1),
+      locationId,
+      status,
+      dateReceived,
+      warrantyEndDate,
+      conditionNotes: conditionNotes.slice(0, MAX_NOTES_LENGTH),
+      customValues,
+    },
+    errors,
+  };
+}

@@ -1,0 +1,278 @@
+import type { Readable } from 'node:stream';
+import type { Db, Executor } from '../db/database.js';
+import type { Insertable } from 'kysely';
+import type { ImportErrorsTable, ImportRowsTable, ImportRowValuesTable } from '../db/schema.js';
+import { conflict, invalid, type FieldError } from '../shared/errors.js';
+import { nowIso, todayIso } from '../shared/time.js';
+import { isCustomFieldType, parseCustomValue } from '../custom-fields/custom-field-values.js';
+import { readCsv } from './csv-reader.js';
+import {
+  FIELD_LABELS,
+  normalizeHeader,
+  planColumns,
+  planIsComplete,
+  type ColumnPlan,
+} from './import-columns.js';
+import {
+  validateImportRow,
+  type ImportCustomField,
+  type ImportItem,
+  type ImportLocation,
+  type RowContext,
+} from './import-row.js';
+import { importsRepository } from './imports.repository.js';
+
+/** Rows validated and written per staging transaction; also how often progress is published. */
+const BATCH_ROWS = 2000;
+/** A million-row file with long notes is well under this; beyond it, split the file. */
+export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+
+export interface StagingLookups {
+  scopeItem: ImportItem | null;
+  locationByCode: (code: string) => ImportLocation | undefined;
+  customFields: (partTypeId: number) => ReadonlyMap<string, ImportCustomField>;
+  customFieldNames: string[];
+  /** Loads the items of these SKUs into the cache (one query per batch). */
+  loadSkus: (skus: Iterable<string>) => Promise<void>;
+  itemBySku: (sku: string) => ImportItem | undefined;
+}
+
+const toImportItem = (r: {
+  id: number;
+  sku: string;
+  track_serials: number;
+  primary_location_id: number | null;
+  part_type_id: number | null;
+}): ImportItem => ({
+  id: r.id,
+  sku: r.sku,
+  trackSerials: r.track_serials === 1,
+  primaryLocationId: r.primary_location_id,
+  partTypeId: r.part_type_id,
+});
+
+/** Locations, custom fields and items as the row validation needs them, cached for one import. */
+export async function loadLookups(db: Executor, scopeItemId: number | null): Promise<StagingLookups> {
+  const scope = scopeItemId
+    ? await db.selectFrom('items').selectAll().where('id', '=', scopeItemId).executeTakeFirst()
+    : undefined;
+  const locations = await db.selectFrom('locations').select(['id', 'code', 'active']).execute();
+  const byCode = new Map(locations.map((l) => [l.code, { id: l.id, code: l.code, active: l.active === 1 }]));
+  // Codes are case-sensitive, but a spreadsheet user who types r1-1a means R1-1A when only one matches.
+  const byLower = new Map<string, ImportLocation | null>();
+  for (const l of byCode.values()) {
+    const key = l.code.toLowerCase();
+    byLower.set(key, byLower.has(key) ? null : l);
+  }
+  const defs = await importsRepository.customFieldDefinitions(db);
+  const fieldsByPartType = new Map<number, Map<string, ImportCustomField>>();
+  for (const d of defs) {
+    if (!isCustomFieldType(d.type)) continue;
+    const shape = { type: d.type, choices: d.choices ? (JSON.parse(d.choices) as string[]) : null };
+    const map = fieldsByPartType.get(d.part_type_id) ?? new Map<string, ImportCustomField>();
+    map.set(normalizeHeader(d.name), {
+      id: d.id,
+      name: d.name,
+      parse(raw) {
+        const parsed = parseCustomValue(shape, raw);
+        if (!parsed.ok) return { ok: false, message: `${d.name}: ${parsed.message}` };
+        return { ok: true, value: parsed.value ?? '' };
+      },
+    });
+    fieldsByPartType.set(d.part_type_id, map);
+  }
+  const names = scope
+    ? defs.filter((d) => d.part_type_id === scope.part_type_id).map((d) => d.name)
+    : [...new Set(defs.map((d) => d.name))];
+  const items = new Map<string, ImportItem | null>();
+  const empty = new Map<string, ImportCustomField>();
+  return {
+    scopeItem: scope ? toImportItem(scope) : null,
+    locationByCode: (code) => byCode.get(code) ?? byLower.get(code.toLowerCase()) ?? undefined,
+    customFields: (partTypeId) => fieldsByPartType.get(partTypeId) ?? empty,
+    customFieldNames: names,
+    async loadSkus(skus) {
+      const missing = [...new Set(skus)].filter((s) => s !== '' && !items.has(s));
+      for (let i = 0; i < missing.length; i += 500) {
+        const chunk = missing.slice(i, i + 500);
+        const rows = await db
+          .selectFrom('items')
+          .select(['id', 'sku', 'track_serials', 'primary_location_id', 'part_type_id'])
+          .where('sku', 'in', chunk)
+          .execute();
+        for (const s of chunk) items.set(s, null);
+        for (const r of rows) items.set(r.sku, toImportItem(r));
+      }
+    },
+    itemBySku: (sku) => items.get(sku) ?? undefined,
+  };
+}
+
+/** Why a header cannot be used as it is, for the MAPPING_REQUIRED problem and the mapping step. */
+export function planProblems(plan: ColumnPlan): FieldError[] {
+  return [
+    ...plan.missing.map((f) => ({
+      field: FIELD_LABELS[f],
+      code: 'missing_column',
+      message: `No column holds the ${FIELD_LABELS[f]}. Map one of the file's columns to it.`,
+    })),
+    ...plan.unknown.map((h) => ({
+      field: h,
+      code: 'unknown_column',
+      message: `Column "${h}" matches no serial field. Map it to a field or choose to ignore it.`,
+    })),
+    ...plan.duplicates.map((h) => ({
+      field: h,
+      code: 'duplicate_column',
+      message: `Column "${h}" feeds a field another column already feeds.`,
+    })),
+  ];
+}
+
+export interface StagingTarget {
+  importId: number;
+  itemId: number | null;
+  delimiter: ',' | ';' | undefined;
+  mapping: Record<string, string> | undefined;
+}
+
+/**
+ * Streams a CSV into the staging tables: parse → validate → write in batches, each batch in its own short
+ * transaction that also publishes progress and stops when the import was cancelled meanwhile. Then the
+ * set-based checks (duplicates within the file, serials that already exist). Serials are never written
+ * here; a crash leaves only staging rows of an import that stays "uploading" until cleaned up.
+ */
+export async function stageCsv(db: Db, target: StagingTarget, source: Readable): Promise<void> {
+  const lookups = await loadLookups(db, target.itemId);
+  const today = todayIso();
+  let ctx: RowContext | undefined;
+  let serialColumn = FIELD_LABELS.serialNumber;
+  let bytesRead = 0;
+  let rowsParsed = 0;
+  let batch: { line: number; cells: string[] }[] = [];
+  let malformed: ImportErrorsTable[] = [];
+
+  const flush = async () => {
+    if (!ctx) return;
+    const context = ctx;
+    if (!lookups.scopeItem) {
+      const skuAt = context.targets.indexOf('sku');
+      await lookups.loadSkus(batch.map((r) => (r.cells[skuAt] ?? '').trim()));
+    }
+    const rows: Insertable<ImportRowsTable>[] = [];
+    const values: ImportRowValuesTable[] = [];
+    const errors: ImportErrorsTable[] = [...malformed];
+    for (const r of batch) {
+      const { row, errors: rowErrors } = validateImportRow(r.line, r.cells, context);
+      for (const e of rowErrors) {
+        errors.push({
+          import_id: target.importId,
+          line: e.line,
+          column_name: e.column,
+          code: e.code,
+          message: e.message,
+        });
+      }
+      const custom = row.customValues ? Object.entries(row.customValues) : [];
+      for (const [fieldId, value] of custom) {
+        values.push({ import_id: target.importId, line: row.line, field_id: Number(fieldId), value });
+      }
+      const data: Record<string, unknown> = {};
+      if (row.conditionNotes) data['conditionNotes'] = row.conditionNotes;
+      if (row.warrantyEndDate) data['warrantyEndDate'] = row.warrantyEndDate;
+      rows.push({
+        import_id: target.importId,
+        line: row.line,
+        item_id: row.itemId,
+        serial_number: row.serialNumber,
+        location_id: row.locationId,
+        status: row.status,
+        date_received: row.dateReceived,
+        warranty_end_date: row.warrantyEndDate,
+        condition_notes: row.conditionNotes,
+        event_data: Object.keys(data).length > 0 ? JSON.stringify(data) : null,
+      });
+    }
+    rowsParsed += batch.length + malformed.length;
+    batch = [];
+    malformed = [];
+    await db.transaction().execute(async (tx) => {
+      const live = await importsRepository.updateIfStatus(tx, target.importId, 'uploading', {
+        rows_parsed: rowsParsed,
+        bytes_read: bytesRead,
+        updated_at: nowIso(),
+      });
+      if (!live) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
+      await importsRepository.insertRows(tx, rows);
+      await importsRepository.insertValues(tx, values);
+      await importsRepository.insertErrors(tx, errors);
+    });
+  };
+
+  const events = readCsv(source, {
+    delimiter: target.delimiter,
+    maxBytes: MAX_IMPORT_BYTES,
+    onBytes: (b) => (bytesRead = b),
+  });
+  for await (const event of events) {
+    if (event.kind === 'header') {
+      const plan = planColumns(event.headers, {
+        mapping: target.mapping,
+        customFieldNames: lookups.customFieldNames,
+        skuRequired: lookups.scopeItem === null,
+      });
+      const saved = await importsRepository.updateIfStatus(db, target.importId, 'uploading', {
+        delimiter: event.delimiter,
+        columns: JSON.stringify({ headers: event.headers, targets: plan.targets, ignored: plan.ignored }),
+        updated_at: nowIso(),
+      });
+      if (!saved) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
+      if (!planIsComplete(plan)) {
+        throw invalid(
+          'MAPPING_REQUIRED',
+          "The file's columns need mapping to serial fields before it can be imported.",
+          planProblems(plan),
+        );
+      }
+      const serialAt = plan.targets.indexOf('serialNumber');
+      serialColumn = event.headers[serialAt] ?? serialColumn;
+      ctx = {
+        headers: event.headers,
+        targets: plan.targets,
+        scopeItem: lookups.scopeItem,
+        itemBySku: lookups.itemBySku,
+        locationByCode: lookups.locationByCode,
+        customFields: lookups.customFields,
+        today,
+      };
+    } else if (event.kind === 'record') {
+      batch.push({ line: event.line, cells: event.cells });
+      if (batch.length >= BATCH_ROWS) await flush();
+    } else {
+      malformed.push({
+        import_id: target.importId,
+        line: event.line,
+        column_name: '(row)',
+        code: 'malformed_csv',
+        message: event.message,
+      });
+    }
+  }
+  await flush();
+
+  // Set-based checks over the whole file, then the import becomes a dry run waiting for commit.
+  await db.transaction().execute(async (tx) => {
+    await importsRepository.flagDuplicatesInFile(tx, target.importId, serialColumn);
+    await importsRepository.flagExisting(tx, target.importId, serialColumn);
+    const totals = await importsRepository.errorTotals(tx, target.importId);
+    const staged = await importsRepository.updateIfStatus(tx, target.importId, 'uploading', {
+      status: 'staged',
+      rows_parsed: rowsParsed,
+      bytes_read: bytesRead,
+      rows_with_errors: totals.rows,
+      error_count: totals.errors,
+      updated_at: nowIso(),
+    });
+    if (!staged) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
+  });
+}

@@ -1,0 +1,316 @@
+import { sql, type Insertable } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { ImportErrorsTable, ImportRowsTable, ImportRowValuesTable, ImportsTable } from '../db/schema.js';
+
+/** Rows per multi-row INSERT: 10 columns × 1000 stays under both databases' bound-parameter limits. */
+const CHUNK = 1000;
+
+export type ImportRow = NonNullable<Awaited<ReturnType<typeof importsRepository.findById>>>;
+
+export const importsRepository = {
+  async insert(db: Executor, values: Insertable<ImportsTable>): Promise<number> {
+    const row = await db.insertInto('imports').values(values).returning('id').executeTakeFirstOrThrow();
+    return row.id;
+  },
+
+  findById(db: Executor, id: number) {
+    return db
+      .selectFrom('imports')
+      .leftJoin('items', 'items.id', 'imports.item_id')
+      .selectAll('imports')
+      .select('items.sku as item_sku')
+      .where('imports.id', '=', id)
+      .executeTakeFirst();
+  },
+
+  findByNumber(db: Executor, number: string) {
+    return db.selectFrom('imports').select('id').where('number', '=', number).executeTakeFirst();
+  },
+
+  /** Updates an import only while it is in `fromStatus`; false when it has moved on (cancelled, say). */
+  async updateIfStatus(
+    db: Executor,
+    id: number,
+    fromStatus: string | readonly string[],
+    patch: Partial<Omit<Insertable<ImportsTable>, 'id'>>,
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('imports')
+      .set(patch)
+      .where('id', '=', id)
+      .where('status', 'in', typeof fromStatus === 'string' ? [fromStatus] : fromStatus)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  },
+
+  async insertRows(db: Executor, rows: Insertable<ImportRowsTable>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await db
+        .insertInto('import_rows')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
+    }
+  },
+
+  async insertValues(db: Executor, rows: ImportRowValuesTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await db
+        .insertInto('import_row_values')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
+    }
+  },
+
+  async insertErrors(db: Executor, rows: ImportErrorsTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await db
+        .insertInto('import_errors')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
+    }
+  },
+
+  /** Every repeat of an item's serial number within the file, naming the line of its first occurrence. */
+  async flagDuplicatesInFile(db: Executor, importId: number, column: string): Promise<void> {
+    await sql`
+      insert into import_errors (import_id, line, column_name, code, message)
+      select r.import_id, r.line, cast(${column} as text), 'duplicate_in_file',
+        'Serial ' || r.serial_number || ' appears more than once in the file (first on line '
+          || cast(d.first_line as text) || ').'
+      from import_rows r
+      join (
+        select item_id, serial_number, min(line) as first_line
+        from import_rows
+        where import_id = ${importId} and item_id is not null and serial_number is not null
+        group by item_id, serial_number
+        having count(*) > 1
+      ) d on d.item_id = r.item_id and d.serial_number = r.serial_number
+      where r.import_id = ${importId} and r.line > d.first_line`.execute(db);
+  },
+
+  /** Every staged serial number its item already has. */
+  async flagExisting(db: Executor, importId: number, column: string): Promise<void> {
+    await sql`
+      insert into import_errors (import_id, line, column_name, code, message)
+      select r.import_id, r.line, cast(${column} as text), 'already_exists',
+        'Serial ' || r.serial_number || ' already exists for ' || i.sku || '.'
+      from import_rows r
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      join items i on i.id = r.item_id
+      where r.import_id = ${importId}`.execute(db);
+  },
+
+  async errorTotals(db: Executor, importId: number): Promise<{ errors: number; rows: number }> {
+    const row = await db
+      .selectFrom('import_errors')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('errors'),
+        eb.fn.count<number>('line').distinct().as('rows'),
+      ])
+      .where('import_id', '=', importId)
+      .executeTakeFirstOrThrow();
+    return { errors: Number(row.errors), rows: Number(row.rows) };
+  },
+
+  errorsByCode(db: Executor, importId: number) {
+    return db
+      .selectFrom('import_errors')
+      .select((eb) => ['code', 'column_name', eb.fn.countAll<number>().as('count')])
+      .where('import_id', '=', importId)
+      .groupBy(['code', 'column_name'])
+      .orderBy('code')
+      .orderBy('column_name')
+      .execute();
+  },
+
+  listErrors(db: Executor, importId: number, afterLine: number, limit: number) {
+    return db
+      .selectFrom('import_errors')
+      .select(['line', 'column_name', 'code', 'message'])
+      .where('import_id', '=', importId)
+      .where('line', '>', afterLine)
+      .orderBy('line')
+      .orderBy('column_name')
+      .limit(limit)
+      .execute();
+  },
+
+  /** What the error-free rows would add, per item, location and status. */
+  stagedEffect(db: Executor, importId: number) {
+    return db
+      .selectFrom('import_rows as r')
+      .select((eb) => ['r.item_id', 'r.location_id', 'r.status', eb.fn.countAll<number>().as('count')])
+      .where('r.import_id', '=', importId)
+      .where('r.item_id', 'is not', null)
+      .where('r.location_id', 'is not', null)
+      .where('r.status', 'is not', null)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('import_errors as e')
+              .select(eb.lit(1).as('one'))
+              .whereRef('e.import_id', '=', 'r.import_id')
+              .whereRef('e.line', '=', 'r.line'),
+          ),
+        ),
+      )
+      .groupBy(['r.item_id', 'r.location_id', 'r.status'])
+      .execute();
+  },
+
+  stagedItemIds(db: Executor, importId: number) {
+    return db
+      .selectFrom('import_rows')
+      .select('item_id')
+      .distinct()
+      .where('import_id', '=', importId)
+      .where('item_id', 'is not', null)
+      .execute();
+  },
+
+  /** Staged rows whose location has been deactivated since the dry run. */
+  async countInactiveLocations(db: Executor, importId: number): Promise<number> {
+    const row = await db
+      .selectFrom('import_rows as r')
+      .innerJoin('locations as l', 'l.id', 'r.location_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('r.import_id', '=', importId)
+      .where('l.active', '<>', 1)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
+  /** Staged serial numbers that exist by now (created by someone else since the dry run). */
+  existingNow(db: Executor, importId: number, limit: number) {
+    return db
+      .selectFrom('import_rows as r')
+      .innerJoin('serials as s', (j) =>
+        j.onRef('s.item_id', '=', 'r.item_id').onRef('s.serial_number', '=', 'r.serial_number'),
+      )
+      .select(['r.line', 's.serial_number'])
+      .where('r.import_id', '=', importId)
+      .orderBy('r.line')
+      .limit(limit)
+      .execute();
+  },
+
+  /** The commit's serials, set-based. Inserted in (item, serial) order, as createSerialsInTx does. */
+  async insertSerialsFromStaging(
+    db: Executor,
+    p: { importId: number; number: string; userId: number; at: string; today: string },
+  ): Promise<number> {
+    const result = await sql`
+      insert into serials (item_id, serial_number, status, location_id, warranty_end_date, date_received,
+        condition_notes, source_document_type, source_document_number, version,
+        created_at, created_by, updated_at, updated_by)
+      select item_id, serial_number, status, location_id, warranty_end_date,
+        coalesce(date_received, cast(${p.today} as text)), condition_notes, 'import', cast(${p.number} as text), 1,
+        cast(${p.at} as text), cast(${p.userId} as integer), cast(${p.at} as text), cast(${p.userId} as integer)
+      from import_rows
+      where import_id = ${p.importId}
+      order by item_id, serial_number`.execute(db);
+    return Number(result.numAffectedRows ?? 0);
+  },
+
+  /** One "created" history row per imported serial, joined back through the (item, serial) index. */
+  async insertEventsFromStaging(
+    db: Executor,
+    p: { importId: number; number: string; userId: number; at: string },
+  ): Promise<void> {
+    await sql`
+      insert into serial_events (serial_id, item_id, kind, at, user_id, document_type, document_number,
+        to_location_id, to_status, data)
+      select s.id, s.item_id, 'created', cast(${p.at} as text), cast(${p.userId} as integer), 'import',
+        cast(${p.number} as text), r.location_id, r.status, r.event_data
+      from import_rows r
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      where r.import_id = ${p.importId}
+      order by s.id`.execute(db);
+  },
+
+  /** The file's custom values, then the items' Default Serial Q&A where the file gave none. */
+  async insertCustomValuesFromStaging(db: Executor, importId: number): Promise<void> {
+    await sql`
+      insert into serial_custom_values (serial_id, field_id, value)
+      select s.id, v.field_id, v.value
+      from import_row_values v
+      join import_rows r on r.import_id = v.import_id and r.line = v.line
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      where v.import_id = ${importId}`.execute(db);
+    await sql`
+      insert into serial_custom_values (serial_id, field_id, value)
+      select s.id, d.field_id, d.value
+      from import_rows r
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      join items i on i.id = r.item_id
+      join item_custom_defaults d on d.item_id = r.item_id
+      join custom_field_definitions f on f.id = d.field_id and f.part_type_id = i.part_type_id
+      where r.import_id = ${importId}
+        and not exists (
+          select 1 from import_row_values v
+          where v.import_id = r.import_id and v.line = r.line and v.field_id = d.field_id
+        )`.execute(db);
+  },
+
+  stagedCounts(db: Executor, importId: number) {
+    return db
+      .selectFrom('import_rows')
+      .select((eb) => ['item_id', 'location_id', 'status', eb.fn.countAll<number>().as('count')])
+      .where('import_id', '=', importId)
+      .groupBy(['item_id', 'location_id', 'status'])
+      .execute();
+  },
+
+  /** Drops an import's staging data; the serials (or nothing) remain. */
+  async deleteStaging(db: Executor, importId: number): Promise<void> {
+    await db.deleteFrom('import_row_values').where('import_id', '=', importId).execute();
+    await db.deleteFrom('import_rows').where('import_id', '=', importId).execute();
+  },
+
+  async deleteErrors(db: Executor, importId: number): Promise<void> {
+    await db.deleteFrom('import_errors').where('import_id', '=', importId).execute();
+  },
+
+  /** Imports in `status` untouched since `before`: uploads whose server died, dry runs left waiting. */
+  findStale(db: Executor, status: string, before: string) {
+    return db
+      .selectFrom('imports')
+      .select('id')
+      .where('status', '=', status)
+      .where('updated_at', '<', before)
+      .execute();
+  },
+
+  /** Quantity on hand and present serials per item and location, for the dry run's count comparison. */
+  async stockAndSerials(
+    db: Executor,
+    pairs: { itemId: number; locationId: number }[],
+    presentStatuses: readonly string[],
+  ) {
+    const itemIds = [...new Set(pairs.map((p) => p.itemId))];
+    if (itemIds.length === 0) return { stock: [], serials: [] };
+    const stock = await db
+      .selectFrom('stock_levels')
+      .select(['item_id', 'location_id', 'quantity'])
+      .where('item_id', 'in', itemIds)
+      .execute();
+    const serials = await db
+      .selectFrom('serial_counts')
+      .select((eb) => ['item_id', 'location_id', eb.fn.sum<number>('count').as('count')])
+      .where('item_id', 'in', itemIds)
+      .where('status', 'in', presentStatuses)
+      .groupBy(['item_id', 'location_id'])
+      .execute();
+    return { stock, serials };
+  },
+
+  customFieldDefinitions(db: Executor) {
+    return db
+      .selectFrom('custom_field_definitions')
+      .select(['id', 'part_type_id', 'name', 'type', 'choices'])
+      .orderBy('part_type_id')
+      .orderBy('position')
+      .execute();
+  },
+};

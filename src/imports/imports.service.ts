@@ -1,0 +1,386 @@
+import { Readable } from 'node:stream';
+import type { z } from 'zod';
+import type { Db } from '../db/database.js';
+import type { Principal } from '../auth/auth.service.js';
+import { AppError, conflict, invalid, notFound } from '../shared/errors.js';
+import { isUniqueViolation } from '../shared/db-errors.js';
+import { nextDocumentNumber } from '../shared/document-numbers.js';
+import { nowIso, todayIso } from '../shared/time.js';
+import { itemsRepository } from '../items/items.repository.js';
+import { CountDeltas } from '../serials/serial-ledger.js';
+import { PRESENT_STATUSES } from '../serials/serial-status.js';
+import { readCsv } from './csv-reader.js';
+import { FIELD_LABELS, IMPORT_FIELDS, planColumns, planIsComplete } from './import-columns.js';
+import { loadLookups, planProblems, stageCsv } from './import-staging.js';
+import { importsRepository, type ImportRow } from './imports.repository.js';
+import type { createImportBody, importViewSchema, inspectResultSchema } from './imports.schemas.js';
+
+export type ImportView = z.infer<typeof importViewSchema>;
+export type InspectResult = z.infer<typeof inspectResultSchema>;
+
+/** Errors listed in the import view; the rest are paged through GET /api/imports/:id/errors. */
+const REPORT_ERRORS = 200;
+/** An upload that has not written a batch for this long belongs to a server that died or a client gone. */
+const STALE_UPLOAD_MS = 15 * 60 * 1000;
+/** A dry run left uncommitted this long is cancelled and its staging rows dropped. */
+const STALE_DRY_RUN_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function createImportsService(db: Db) {
+  async function requireImport(id: number): Promise<ImportRow> {
+    const row = await importsRepository.findById(db, id);
+    if (!row) throw notFound('Import', id);
+    return row;
+  }
+
+  async function buildReport(imp: ImportRow): Promise<ImportView['report']> {
+    if (imp.status !== 'staged') return null;
+    const [byCode, errors, effectRows] = await Promise.all([
+      importsRepository.errorsByCode(db, imp.id),
+      importsRepository.listErrors(db, imp.id, 0, REPORT_ERRORS),
+      importsRepository.stagedEffect(db, imp.id),
+    ]);
+    const pairs = new Map<string, { itemId: number; locationId: number; adding: Record<string, number> }>();
+    for (const r of effectRows) {
+      const key = `${r.item_id}|${r.location_id}`;
+      const entry = pairs.get(key) ?? { itemId: r.item_id!, locationId: r.location_id!, adding: {} };
+      entry.adding[r.status!] = Number(r.count);
+      pairs.set(key, entry);
+    }
+    const list = [...pairs.values()];
+    const { stock, serials } = await importsRepository.stockAndSerials(db, list, PRESENT_STATUSES);
+    const qoh = new Map(stock.map((s) => [`${s.item_id}|${s.location_id}`, s.quantity]));
+    const present = new Map(serials.map((s) => [`${s.item_id}|${s.location_id}`, Number(s.count)]));
+    const skus = new Map(
+      (await itemsRepository.findManyByIds(db, [...new Set(list.map((p) => p.itemId))])).map((i) => [
+        i.id,
+        i.sku,
+      ]),
+    );
+    const locationIds = [...new Set(list.map((p) => p.locationId))];
+    const codes = new Map(
+      locationIds.length === 0
+        ? []
+        : (
+            await db.selectFrom('locations').select(['id', 'code']).where('id', 'in', locationIds).execute()
+          ).map((l) => [l.id, l.code]),
+    );
+    const effect = list
+      .map((p) => {
+        const key = `${p.itemId}|${p.locationId}`;
+        const before = present.get(key) ?? 0;
+        const addingPresent = Object.entries(p.adding)
+          .filter(([s]) => (PRESENT_STATUSES as readonly string[]).includes(s))
+          .reduce((n, [, c]) => n + c, 0);
+        const quantityOnHand = qoh.get(key) ?? 0;
+        return {
+          itemId: p.itemId,
+          sku: skus.get(p.itemId) ?? String(p.itemId),
+          locationId: p.locationId,
+          locationCode: codes.get(p.locationId) ?? String(p.locationId),
+          adding: p.adding,
+          quantityOnHand,
+          serialsPresentBefore: before,
+          serialsPresentAfter: before + addingPresent,
+          mismatchAfter: before + addingPresent - quantityOnHand,
+        };
+      })
+      .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.locationCode < b.locationCode ? -1 : 1));
+    return {
+      rows: imp.rows_parsed,
+      validRows: imp.rows_parsed - imp.rows_with_errors,
+      rowsWithErrors: imp.rows_with_errors,
+      errorCount: imp.error_count,
+      errorsByCode: byCode.map((c) => ({ code: c.code, column: c.column_name, count: Number(c.count) })),
+      errors: errors.map((e) => ({ line: e.line, column: e.column_name, code: e.code, message: e.message })),
+      errorsTruncated: imp.error_count > errors.length,
+      effect,
+    };
+  }
+
+  async function toView(imp: ImportRow): Promise<ImportView> {
+    return {
+      id: imp.id,
+      number: imp.number,
+      status: imp.status as ImportView['status'],
+      fileName: imp.file_name,
+      itemId: imp.item_id,
+      itemSku: imp.item_sku,
+      delimiter: imp.delimiter,
+      columns: imp.columns ? (JSON.parse(imp.columns) as ImportView['columns']) : null,
+      progress: { bytesRead: Number(imp.bytes_read), rowsParsed: imp.rows_parsed },
+      message: imp.message,
+      serialsCreated: imp.serials_created,
+      createdAt: imp.created_at,
+      committedAt: imp.committed_at,
+      report: await buildReport(imp),
+    };
+  }
+
+  const service = {
+    /**
+     * Reads the header of the start of a file (the client sends its first kilobytes) and proposes how its
+     * columns map to serial fields, so the mapping step is shown only when needed.
+     */
+    async inspect(sample: Buffer, itemId: number | undefined): Promise<InspectResult> {
+      if (itemId !== undefined && !(await itemsRepository.findById(db, itemId)))
+        throw notFound('Item', itemId);
+      const lookups = await loadLookups(db, itemId ?? null);
+      for await (const event of readCsv(Readable.from([sample]), { maxBytes: sample.length + 1 })) {
+        if (event.kind !== 'header') continue;
+        const plan = planColumns(event.headers, {
+          customFieldNames: lookups.customFieldNames,
+          skuRequired: itemId === undefined,
+        });
+        return {
+          delimiter: event.delimiter,
+          headers: event.headers,
+          targets: plan.targets,
+          complete: planIsComplete(plan),
+          problems: planProblems(plan),
+          fields: [
+            ...IMPORT_FIELDS.filter((f) => f !== 'sku' || itemId === undefined).map((f) => ({
+              target: f,
+              label: FIELD_LABELS[f],
+              required: f === 'serialNumber' || f === 'sku',
+            })),
+            ...lookups.customFieldNames.map((n) => ({ target: `custom:${n}`, label: n, required: false })),
+            { target: 'ignore', label: '(ignore this column)', required: false },
+          ],
+        };
+      }
+      throw invalid('EMPTY_FILE', 'The file is empty: it has no header row.');
+    },
+
+    /** Opens an import (a numbered document) that waits for its file. */
+    async create(principal: Principal, body: z.infer<typeof createImportBody>): Promise<ImportView> {
+      await service.cleanupStale();
+      if (body.itemId !== undefined) {
+        const item = await itemsRepository.findById(db, body.itemId);
+        if (!item) throw notFound('Item', body.itemId);
+        if (item.track_serials !== 1) {
+          throw conflict(
+            'SERIAL_TRACKING_OFF',
+            `${item.sku} does not track serials. Check Track Serials in Item Settings and save the item first.`,
+          );
+        }
+      }
+      const at = nowIso();
+      const id = await db.transaction().execute(async (tx) => {
+        const number = await nextDocumentNumber(tx, 'import', '', 0);
+        return importsRepository.insert(tx, {
+          number,
+          status: 'uploading',
+          file_name: body.fileName,
+          item_id: body.itemId ?? null,
+          delimiter: body.delimiter ?? null,
+          mapping: body.mapping ? JSON.stringify(body.mapping) : null,
+          columns: null,
+          bytes_read: 0,
+          rows_parsed: 0,
+          rows_with_errors: 0,
+          error_count: 0,
+          serials_created: 0,
+          message: null,
+          created_by: principal.userId,
+          created_at: at,
+          updated_at: at,
+          committed_at: null,
+        });
+      });
+      return toView(await requireImport(id));
+    },
+
+    /** Streams the file into staging and runs the dry run; the result is the report. */
+    async upload(id: number, source: Readable): Promise<ImportView> {
+      const imp = await requireImport(id);
+      if (imp.status !== 'uploading' || imp.rows_parsed > 0 || imp.columns !== null) {
+        source.resume(); // drain what the client sends, so it gets the answer instead of a reset
+        throw conflict('IMPORT_NOT_UPLOADING', `Import #${imp.number} already has its file (${imp.status}).`);
+      }
+      try {
+        await stageCsv(
+          db,
+          {
+            importId: id,
+            itemId: imp.item_id,
+            delimiter: (imp.delimiter as ',' | ';' | null) ?? undefined,
+            mapping: imp.mapping ? (JSON.parse(imp.mapping) as Record<string, string>) : undefined,
+          },
+          source,
+        );
+      } catch (err) {
+        const message =
+          err instanceof AppError
+            ? err.message
+            : 'The upload stopped before the whole file arrived. Nothing was imported; try again.';
+        await importsRepository.updateIfStatus(db, id, 'uploading', {
+          status: 'failed',
+          message,
+          updated_at: nowIso(),
+        });
+        await importsRepository.deleteStaging(db, id);
+        await importsRepository.deleteErrors(db, id);
+        source.resume();
+        throw err;
+      }
+      return toView(await requireImport(id));
+    },
+
+    async get(id: number): Promise<ImportView> {
+      return toView(await requireImport(id));
+    },
+
+    async errors(id: number, afterLine: number, limit: number) {
+      await requireImport(id);
+      const rows = await importsRepository.listErrors(db, id, afterLine, limit);
+      return {
+        errors: rows.map((e) => ({ line: e.line, column: e.column_name, code: e.code, message: e.message })),
+      };
+    },
+
+    /**
+     * Turns a clean dry run into serials: one transaction, set-based, all or nothing. Everything the dry run
+     * checked that another user could have changed since is checked again inside the transaction.
+     */
+    async commit(principal: Principal, id: number): Promise<ImportView> {
+      const imp = await requireImport(id);
+      if (imp.status !== 'staged') {
+        throw conflict(
+          'IMPORT_NOT_STAGED',
+          `Import #${imp.number} is ${imp.status}; only a dry run can be committed.`,
+        );
+      }
+      if (imp.rows_with_errors > 0) {
+        throw conflict(
+          'IMPORT_HAS_ERRORS',
+          `Import #${imp.number} has ${imp.rows_with_errors} row(s) with errors. Fix the file and import it again; nothing was imported.`,
+        );
+      }
+      if (imp.rows_parsed === 0) {
+        throw invalid('NOTHING_TO_IMPORT', 'The file has a header but no serials. Nothing was imported.');
+      }
+      const at = nowIso();
+      try {
+        await db.transaction().execute(async (tx) => {
+          // The status flip is the import's lock: a second commit or a cancel waits, then finds it done.
+          const mine = await importsRepository.updateIfStatus(tx, id, 'staged', {
+            status: 'committed',
+            updated_at: at,
+          });
+          if (!mine)
+            throw conflict('IMPORT_NOT_STAGED', `Import #${imp.number} is no longer waiting for commit.`);
+          const itemIds = (await importsRepository.stagedItemIds(tx, id))
+            .map((r) => r.item_id!)
+            .sort((a, b) => a - b);
+          for (const itemId of itemIds) {
+            if (!(await itemsRepository.lockIfTracked(tx, itemId))) {
+              const item = await itemsRepository.findById(tx, itemId);
+              throw conflict(
+                'DATA_CHANGED',
+                `${item?.sku ?? itemId} stopped tracking serials after the dry run. Nothing was imported.`,
+              );
+            }
+          }
+          if ((await importsRepository.countInactiveLocations(tx, id)) > 0) {
+            throw conflict(
+              'DATA_CHANGED',
+              'A location of this import was deactivated after the dry run. Nothing was imported.',
+            );
+          }
+          const existing = await importsRepository.existingNow(tx, id, 20);
+          if (existing.length > 0) {
+            throw conflict(
+              'DATA_CHANGED',
+              `${existing.length === 20 ? 'Some' : existing.length} serial(s) of this import were created by someone else after the dry run. Nothing was imported; import the file again for a new dry run.`,
+              existing.map((e) => ({
+                field: `line ${e.line}`,
+                code: 'already_exists',
+                message: `Serial ${e.serial_number} exists now.`,
+              })),
+            );
+          }
+          const created = await importsRepository.insertSerialsFromStaging(tx, {
+            importId: id,
+            number: imp.number,
+            userId: principal.userId,
+            at,
+            today: todayIso(),
+          });
+          await importsRepository.insertEventsFromStaging(tx, {
+            importId: id,
+            number: imp.number,
+            userId: principal.userId,
+            at,
+          });
+          await importsRepository.insertCustomValuesFromStaging(tx, id);
+          const counts = new CountDeltas();
+          for (const c of await importsRepository.stagedCounts(tx, id)) {
+            counts.add(c.item_id!, c.location_id!, c.status!, Number(c.count));
+          }
+          await counts.apply(tx);
+          await importsRepository.updateIfStatus(tx, id, 'committed', {
+            serials_created: created,
+            committed_at: at,
+          });
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw conflict(
+            'DATA_CHANGED',
+            'A serial of this import was created by someone else at the same moment. Nothing was imported; import the file again.',
+          );
+        }
+        throw err;
+      }
+      // The serials are the record now; the staging rows only cost space.
+      await importsRepository.deleteStaging(db, id);
+      return toView(await requireImport(id));
+    },
+
+    /** Cancels an import before commit: its staging rows go, nothing else ever existed. */
+    async cancel(id: number): Promise<ImportView> {
+      const imp = await requireImport(id);
+      const done = await importsRepository.updateIfStatus(db, id, ['uploading', 'staged'], {
+        status: 'cancelled',
+        updated_at: nowIso(),
+      });
+      if (!done)
+        throw conflict(
+          'IMPORT_NOT_CANCELLABLE',
+          `Import #${imp.number} is ${imp.status}; it cannot be cancelled.`,
+        );
+      await importsRepository.deleteStaging(db, id);
+      await importsRepository.deleteErrors(db, id);
+      return toView(await requireImport(id));
+    },
+
+    /** Uploads whose process died and dry runs nobody committed: marked and their staging dropped. */
+    async cleanupStale(now = Date.now()): Promise<void> {
+      const stale = [
+        ...(
+          await importsRepository.findStale(db, 'uploading', new Date(now - STALE_UPLOAD_MS).toISOString())
+        ).map((r) => ({ id: r.id, from: 'uploading', to: 'failed' })),
+        ...(
+          await importsRepository.findStale(db, 'staged', new Date(now - STALE_DRY_RUN_MS).toISOString())
+        ).map((r) => ({ id: r.id, from: 'staged', to: 'cancelled' })),
+      ];
+      for (const s of stale) {
+        const changed = await importsRepository.updateIfStatus(db, s.id, s.from, {
+          status: s.to,
+          message: s.to === 'failed' ? 'The upload was interrupted. Nothing was imported.' : null,
+          updated_at: nowIso(),
+        });
+        if (!changed) continue;
+        await importsRepository.deleteStaging(db, s.id);
+        await importsRepository.deleteErrors(db, s.id);
+      }
+    },
+
+    async idByNumber(number: string): Promise<number | null> {
+      return (await importsRepository.findByNumber(db, number))?.id ?? null;
+    },
+  };
+  return service;
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
