@@ -140,7 +140,7 @@ export const serialsRepository = {
   },
 
   /** Exact or prefix lookup across all items; byte-wise collation lets both use serials_serial_idx. */
-  lookup(db: Executor, value: string, mode: 'exact' | 'prefix', limit: number) {
+  lookup(db: Executor, value: string, mode: 'exact' | 'prefix', limit: number, sku?: string) {
     let query = db
       .selectFrom('serials')
       .innerJoin('items', 'items.id', 'serials.item_id')
@@ -161,6 +161,7 @@ export const serialsRepository = {
         : query
             .where('serials.serial_number', '>=', value)
             .where('serials.serial_number', '<', `${value}\u{10FFFF}`);
+    if (sku !== undefined) query = query.where('items.sku', '=', sku);
     return query.orderBy('serials.serial_number').orderBy('serials.id').limit(limit).execute();
   },
 

@@ -130,7 +130,8 @@ export const updateSerialBody = z.object({
 });
 
 export const lookupQuery = z.object({
-  q: z.string().max(200),
+  // Room for a label's QR payload (labels/label-payload.ts): SKU and serial, percent-encoded.
+  q: z.string().max(2000),
   mode: z.enum(['exact', 'prefix']).default('exact'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -18,6 +18,7 @@ import { checkSerialNumbers } from './serial-numbers.js';
 import { serialsRepository, type SerialSort } from './serials.repository.js';
 import { CountDeltas, createSerialsInTx, notTracked } from './serial-ledger.js';
 import { nextPatternSerials } from './serial-numbering.js';
+import { parseLabelPayload } from '../labels/label-payload.js';
 import { requireActiveLocation } from '../locations/locations.service.js';
 import { toSerialEventView, toSerialView, type SerialView } from './serials.views.js';
 
@@ -384,7 +385,15 @@ export function createSerialsService(db: Db) {
           { field: 'q', code: 'required', message: 'Required' },
         ]);
       }
-      const rows = await serialsRepository.lookup(db, q, mode, limit);
+      // A label's QR code names SKU and serial (labels/label-payload.ts): that one serial. If the SKU was
+      // renamed since printing, the serial number alone; and a serial that merely looks like one still matches.
+      const scanned = mode === 'exact' ? parseLabelPayload(q) : null;
+      let rows = scanned
+        ? await serialsRepository.lookup(db, scanned.serialNumber, 'exact', limit, scanned.sku)
+        : [];
+      if (scanned && rows.length === 0)
+        rows = await serialsRepository.lookup(db, scanned.serialNumber, 'exact', limit);
+      if (rows.length === 0) rows = await serialsRepository.lookup(db, q, mode, limit);
       return rows.map((r) => ({
         id: r.id,
         serialNumber: r.serial_number,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db/database.js';
 import { nowIso } from '../shared/time.js';
 import { settingsRepository } from './settings.repository.js';
+import { DEFAULT_LABEL_SIZE, labelSizeSchema, parseLabelSize } from '../labels/label-sizes.js';
 
 /** Every setting, with its default. Unknown keys are refused by the schema. */
 export const settingsSchema = z.object({
@@ -14,10 +15,16 @@ export const settingsSchema = z.object({
     .min(1)
     .max(20)
     .regex(/^[A-Za-z0-9-/.]+$/, 'Letters, digits and - / . only'),
+  /** The label size printing uses unless a print request names another. */
+  labelSize: labelSizeSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-const DEFAULTS: Settings = { serialTrackingOff: 'lock', purchaseOrderPrefix: '1-' };
+const DEFAULTS: Settings = {
+  serialTrackingOff: 'lock',
+  purchaseOrderPrefix: '1-',
+  labelSize: DEFAULT_LABEL_SIZE,
+};
 
 export async function readSettings(db: Executor): Promise<Settings> {
   const rows = await settingsRepository.list(db);
@@ -26,6 +33,8 @@ export async function readSettings(db: Executor): Promise<Settings> {
   const mode = stored['serialTrackingOff'];
   if (mode === 'lock' || mode === 'hide') merged.serialTrackingOff = mode;
   if (stored['purchaseOrderPrefix']) merged.purchaseOrderPrefix = stored['purchaseOrderPrefix'];
+  const labelSize = parseLabelSize(stored['labelSize'] ?? '');
+  if (labelSize) merged.labelSize = labelSize.id;
   return merged;
 }
 
