@@ -39,6 +39,9 @@ import { createReturnsService } from './sales/returns.service.js';
 import { registerSalesRoutes } from './sales/sales.routes.js';
 import { createSerialExpressionsService } from './serial-expressions/serial-expressions.service.js';
 import { registerSerialExpressionRoutes } from './serial-expressions/serial-expressions.routes.js';
+import { createCustomFieldsService } from './custom-fields/custom-fields.service.js';
+import { createSerialCustomValuesService } from './custom-fields/serial-custom-values.service.js';
+import { registerCustomFieldsRoutes } from './custom-fields/custom-fields.routes.js';
 import { createImportsService } from './imports/imports.service.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
 import { registerAuthHooks } from './http/auth-hooks.js';
@@ -68,6 +71,8 @@ export function createServices(database: Database, config: Pick<AppConfig, 'sess
     sales: createSalesService(db),
     returns: createReturnsService(db),
     serialExpressions: createSerialExpressionsService(db),
+    customFields: createCustomFieldsService(db),
+    serialCustomValues: createSerialCustomValuesService(db),
     imports: createImportsService(db),
   };
 }
@@ -149,6 +154,7 @@ export async function buildApp(
   registerPurchasingRoutes(app, services);
   registerSalesRoutes(app, services);
   registerSerialExpressionRoutes(app, services);
+  registerCustomFieldsRoutes(app, services);
   await registerImportsRoutes(app, services);
   registerDocumentsRoutes(app, database);
   return app;

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Database } from './database.js';
 import { migration0001Initial } from './migrations/0001-initial.js';
 import { migration0002Documents } from './migrations/0002-documents.js';
+import { migration0003CustomFields } from './migrations/0003-custom-fields.js';
 import { migration0004Imports } from './migrations/0004-imports.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
@@ -9,6 +10,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
   return {
     '0001-initial': migration0001Initial(database.dialect),
     '0002-documents': migration0002Documents(database.dialect),
+    '0003-custom-fields': migration0003CustomFields(database.dialect),
     '0004-imports': migration0004Imports(database.dialect),
   };
 }

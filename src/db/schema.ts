@@ -34,6 +34,9 @@ export interface DB {
   sale_line_serials: SaleLineSerialsTable;
   customer_returns: CustomerReturnsTable;
   customer_return_lines: CustomerReturnLinesTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
+  serial_custom_values: SerialCustomValuesTable;
+  item_custom_defaults: ItemCustomDefaultsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;
   import_row_values: ImportRowValuesTable;
@@ -356,6 +359,35 @@ export interface ImportErrorsTable {
   column_name: string;
   code: string;
   message: string;
+}
+
+/** A custom field of a part type; every serial of an item of that part type may carry a value. */
+export interface CustomFieldDefinitionsTable {
+  id: Generated<number>;
+  part_type_id: number;
+  name: string;
+  /** text, number, date, boolean, choice */
+  type: string;
+  required: number;
+  position: number;
+  /** JSON array of allowed values for type choice; null otherwise. */
+  choices: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Canonical text values (see custom-fields/custom-field-values.ts); an empty value is no row. */
+export interface SerialCustomValuesTable {
+  serial_id: number;
+  field_id: number;
+  value: string;
+}
+
+/** An item's Default Serial Q&A: values that seed newly created serials of the item. */
+export interface ItemCustomDefaultsTable {
+  item_id: number;
+  field_id: number;
+  value: string;
 }
 
 export type SerialRow = Selectable<SerialsTable>;

@@ -3,6 +3,10 @@ import type { NewSerialEventRow, NewSerialRow } from '../db/schema.js';
 import { conflict } from '../shared/errors.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { serialsRepository } from './serials.repository.js';
+import {
+  prepareNewSerialValuesInTx,
+  type NewSerialCustomValues,
+} from '../custom-fields/custom-field-ledger.js';
 
 export interface SerialSource {
   type: string;
@@ -52,7 +56,13 @@ export async function createSerialsInTx(
   tx: Executor,
   params: {
     itemId: number;
-    entries: { serialNumber: string; locationId: number; conditionNotes: string }[];
+    entries: {
+      serialNumber: string;
+      locationId: number;
+      conditionNotes: string;
+      /** Explicit custom values (canonical, by field id); they win over the Default Serial Q&A. */
+      customValues?: NewSerialCustomValues | undefined;
+    }[];
     source: SerialSource;
     userId: number | null;
     at: string;
@@ -73,6 +83,12 @@ export async function createSerialsInTx(
       return x < y ? -1 : x > y ? 1 : 0;
     });
   const sorted = order.map((i) => params.entries[i]!);
+  // Every new serial starts with the item's Default Serial Q&A (explicit values win), whatever creates it.
+  const custom = await prepareNewSerialValuesInTx(
+    tx,
+    params.itemId,
+    params.entries.map((e) => e.customValues),
+  );
   const rows: NewSerialRow[] = sorted.map((e) => ({
     item_id: params.itemId,
     serial_number: e.serialNumber,
@@ -99,7 +115,7 @@ export async function createSerialsInTx(
     document_number: params.source.number,
     to_location_id: e.locationId,
     to_status: 'in_stock',
-    data: e.conditionNotes ? JSON.stringify({ conditionNotes: e.conditionNotes }) : null,
+    data: createdEventData(e.conditionNotes, custom.initialOf(order[i]!)),
   }));
   await serialsRepository.insertEvents(tx, events);
   const counts = new CountDeltas();
@@ -108,5 +124,15 @@ export async function createSerialsInTx(
   // Ids in the caller's order.
   const ids = new Array<number>(sorted.length);
   order.forEach((original, i) => (ids[original] = sortedIds[i]!));
+  await custom.write(ids);
   return ids;
+}
+
+/** The "created" row's data: condition notes and the custom values the serial starts with (by name). */
+function createdEventData(
+  conditionNotes: string,
+  customFields: Record<string, string> | undefined,
+): string | null {
+  if (!conditionNotes && !customFields) return null;
+  return JSON.stringify({ ...(conditionNotes && { conditionNotes }), ...(customFields && { customFields }) });
 }

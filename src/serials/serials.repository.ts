@@ -18,6 +18,8 @@ export interface SerialListQuery {
   direction: 'asc' | 'desc';
   after?: (string | number)[] | undefined;
   limit: number;
+  /** Exact custom value per field (canonical text); null = the serial has no value for the field. */
+  customFilters?: { fieldId: number; value: string | null }[] | undefined;
 }
 
 const serialColumns = [
@@ -108,6 +110,18 @@ export const serialsRepository = {
       query = query
         .where('serials.warranty_end_date', '>=', q.warrantyEndBetween[0])
         .where('serials.warranty_end_date', '<=', q.warrantyEndBetween[1]);
+    }
+    for (const f of q.customFilters ?? []) {
+      // `id in (…)` lets the planner start from the (field_id, value) index for a selective value, or walk
+      // the serial order and probe the (serial_id, field_id) key for a common one.
+      const withValue = db
+        .selectFrom('serial_custom_values')
+        .select('serial_custom_values.serial_id')
+        .where('serial_custom_values.field_id', '=', f.fieldId);
+      query =
+        f.value === null
+          ? query.where('serials.id', 'not in', withValue)
+          : query.where('serials.id', 'in', withValue.where('serial_custom_values.value', '=', f.value));
     }
     if (q.after) {
       // Row-value comparison, which both SQLite and PostgreSQL answer from the (item_id, key…) index.

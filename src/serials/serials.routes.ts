@@ -7,6 +7,7 @@ import { principalOf } from '../http/auth-hooks.js';
 import { checkManualTransition, SERIAL_STATUSES, STATUS_INFO } from './serial-status.js';
 import {
   addSerialsBody,
+  customFieldFiltersOf,
   nextSerialsBody,
   listSerialsQuery,
   lookupQuery,
@@ -58,6 +59,8 @@ export function registerSerialsRoutes(app: FastifyInstance, { serials }: Service
         direction: req.query.direction,
         cursor: req.query.cursor,
         limit: req.query.limit,
+        customFilters: customFieldFiltersOf(req.query),
+        withCustomValues: req.query.fields === '1',
       }),
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cursorQuery, idSchema, limitQuery } from '../http/common.schemas.js';
 import { SERIAL_STATUSES } from './serial-status.js';
+import { customFieldValueSchema } from '../custom-fields/custom-fields.schemas.js';
 
 const documentRef = z.object({ type: z.string(), number: z.string().nullable() });
 
@@ -27,6 +28,10 @@ export const serialSchema = z
     createdBy: z.number().nullable(),
     updatedAt: z.string(),
     updatedBy: z.number().nullable(),
+    customValues: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Custom field id → value; in the serial list only with `fields=1`'),
   })
   .meta({ id: 'Serial' });
 
@@ -61,6 +66,9 @@ export const serialDetailSchema = z
       trackSerials: z.boolean(),
     }),
     history: z.array(serialEventSchema),
+    customFields: z
+      .array(customFieldValueSchema)
+      .describe("The custom fields of the item's part type with this serial's values"),
   })
   .meta({ id: 'SerialDetail' });
 
@@ -79,7 +87,8 @@ export const serialPageSchema = z
   })
   .meta({ id: 'SerialPage' });
 
-export const listSerialsQuery = z.object({
+// Loose: `cf.<fieldId>=value` parameters (custom field filters) pass through to the route.
+export const listSerialsQuery = z.looseObject({
   status: z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -102,7 +111,23 @@ export const listSerialsQuery = z.object({
   direction: z.enum(['asc', 'desc']).default('asc'),
   cursor: cursorQuery,
   limit: limitQuery,
+  fields: z
+    .enum(['0', '1'])
+    .optional()
+    .describe(
+      "1 adds each serial's custom values (`customValues`). Filter by a custom field with `cf.<fieldId>=value` (exact match; empty = no value)",
+    ),
 });
+
+/** The `cf.<fieldId>=value` filters of a serial list query, keyed by field id. */
+export function customFieldFiltersOf(query: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const m = /^cf\.(\d{1,10})$/.exec(key);
+    if (m) out[m[1]!] = typeof value === 'string' ? value : String(value);
+  }
+  return out;
+}
 
 export const addSerialsBody = z.object({
   serials: z
@@ -111,6 +136,10 @@ export const addSerialsBody = z.object({
         serialNumber: z.string().max(1000),
         locationId: idSchema.optional().describe("Defaults to the item's primary location"),
         conditionNotes: z.string().max(5000).optional(),
+        customValues: z
+          .record(z.string().regex(/^\d{1,10}$/, 'Use the custom field id as the key'), z.string().max(1000))
+          .optional()
+          .describe("Custom field id → value as typed; these win over the item's Default Serial Q&A"),
       }),
     )
     .max(10_000)

@@ -21,11 +21,19 @@ import { nextPatternSerials } from './serial-numbering.js';
 import { parseLabelPayload } from '../labels/label-payload.js';
 import { requireActiveLocation } from '../locations/locations.service.js';
 import { toSerialEventView, toSerialView, type SerialView } from './serials.views.js';
+import {
+  customValuesOfSerials,
+  fieldValuesOfSerial,
+  parseCustomFieldFilters,
+  parseNewSerialValues,
+} from '../custom-fields/custom-field-ledger.js';
 
 export interface NewSerialEntry {
   serialNumber: string;
   locationId?: number | undefined;
   conditionNotes?: string | undefined;
+  /** Custom field id → value as typed; wins over the item's Default Serial Q&A. */
+  customValues?: Record<string, string> | undefined;
 }
 
 export interface SerialListParams {
@@ -37,6 +45,10 @@ export interface SerialListParams {
   direction: 'asc' | 'desc';
   cursor?: string | undefined;
   limit: number;
+  /** `cf.<fieldId>=value` filters by field id, values as typed. */
+  customFilters?: Record<string, string> | undefined;
+  /** Adds each serial's custom values to the page (one more query per page). */
+  withCustomValues?: boolean | undefined;
 }
 
 export function createSerialsService(db: Db) {
@@ -83,6 +95,12 @@ export function createSerialsService(db: Db) {
           });
         }
       });
+      const custom = await parseNewSerialValues(
+        db,
+        itemId,
+        entries.map((e) => e.customValues),
+      );
+      errors.push(...custom.errors);
       if (errors.length > 0) {
         throw invalid(
           'INVALID_SERIALS',
@@ -95,6 +113,7 @@ export function createSerialsService(db: Db) {
         serialNumber: serials[i]!,
         locationId: (e.locationId ?? item.primary_location_id)!,
         conditionNotes: (e.conditionNotes ?? '').trim(),
+        customValues: custom.values[i],
       }));
       let ids: number[];
       try {
@@ -219,6 +238,7 @@ export function createSerialsService(db: Db) {
         );
       }
       const after = p.cursor ? decodeCursor(p.cursor, serialsRepository.sortKeyArity(p.sort)) : undefined;
+      const customFilters = await parseCustomFieldFilters(db, itemId, p.customFilters ?? {});
       const [rows, counts] = await Promise.all([
         serialsRepository.listByItem(db, {
           itemId,
@@ -233,6 +253,7 @@ export function createSerialsService(db: Db) {
           direction: p.direction,
           after,
           limit: p.limit + 1,
+          customFilters,
         }),
         serialsRepository.countsByItem(db, itemId),
       ]);
@@ -244,8 +265,17 @@ export function createSerialsService(db: Db) {
         if (isSerialStatus(c.status)) byStatus[c.status] += Number(c.count);
       }
       const today = todayIso();
+      const customValues = p.withCustomValues
+        ? await customValuesOfSerials(
+            db,
+            page.map((r) => r.id),
+          )
+        : undefined;
       return {
-        serials: page.map((r) => toSerialView(r, today)),
+        serials: page.map((r) => ({
+          ...toSerialView(r, today),
+          ...(customValues && { customValues: customValues.get(r.id) ?? {} }),
+        })),
         nextCursor:
           rows.length > p.limit && last ? encodeCursor(serialsRepository.sortKeyOf(p.sort, last)) : null,
         counts: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
@@ -255,9 +285,10 @@ export function createSerialsService(db: Db) {
     async get(id: number) {
       const row = await serialsRepository.findById(db, id);
       if (!row) throw notFound('Serial', id);
-      const [item, events] = await Promise.all([
+      const [item, events, customFields] = await Promise.all([
         itemsRepository.findById(db, row.item_id),
         serialsRepository.events(db, id),
+        fieldValuesOfSerial(db, row.item_id, id),
       ]);
       return {
         serial: toSerialView(row, todayIso()),
@@ -269,6 +300,7 @@ export function createSerialsService(db: Db) {
           trackSerials: item!.track_serials === 1,
         },
         history: events.map(toSerialEventView),
+        customFields,
       };
     },
 
