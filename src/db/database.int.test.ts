@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import { createTestDatabase, PG_BASE_URL, type TestDatabase } from '../../test/support/databases.js';
-import { createDatabase, type Database } from './database.js';
+import { createDatabase, openSqlite, withStatementCache, type Database } from './database.js';
 
 describeEachDialect('the database handle', (dialect) => {
   let testDb: TestDatabase;
@@ -42,4 +42,41 @@ describeEachDialect('the database handle', (dialect) => {
       expect(row.rows[0]?.one).toBe(1);
     },
   );
+});
+
+describe('the SQLite statement cache', () => {
+  const open = (max?: number) => {
+    const sqlite = openSqlite(':memory:');
+    sqlite.exec('create table t (n integer not null); insert into t values (1), (2), (3)');
+    return withStatementCache(sqlite, max);
+  };
+  const select = 'select n from t order by n';
+
+  it('reuses a statement by its SQL, but never one that is still iterating', () => {
+    const db = open();
+    const first = db.prepare(select);
+    expect(db.prepare(select)).toBe(first);
+    const iterator = first.iterate([]);
+    expect(iterator.next().value).toEqual({ n: 1 });
+    // A stream of this SQL is open: the same SQL gets a fresh statement that runs on its own.
+    const second = db.prepare(select);
+    expect(second).not.toBe(first);
+    expect(second.all([])).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect([...iterator]).toEqual([{ n: 2 }, { n: 3 }]);
+    expect(db.prepare(select)).toBe(first);
+    db.close();
+  });
+
+  it('keeps at most `max` statements, least recently used out first, and skips bulk statements', () => {
+    const db = open(2);
+    const a = db.prepare('select 1');
+    const b = db.prepare('select 2');
+    expect(db.prepare('select 1')).toBe(a);
+    db.prepare('select 3'); // evicts "select 2", the least recently used
+    expect(db.prepare('select 1')).toBe(a);
+    expect(db.prepare('select 2')).not.toBe(b);
+    const bulk = `select n from t where n in (${Array.from({ length: 100 }, () => '?').join(', ')})`;
+    expect(db.prepare(bulk)).not.toBe(db.prepare(bulk));
+    db.close();
+  });
 });

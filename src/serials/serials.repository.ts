@@ -78,6 +78,18 @@ export const serialsRepository = {
       .executeTakeFirst();
   },
 
+  /** findById plus the item's SKU and Track Serials flag, in one query (the single-serial edit path). */
+  findWithItemById(db: Executor, id: number) {
+    return db
+      .selectFrom('serials')
+      .innerJoin('items', 'items.id', 'serials.item_id')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .leftJoin('customers', 'customers.id', 'serials.customer_id')
+      .select([...serialColumns, 'items.sku as item_sku', 'items.track_serials as item_track_serials'])
+      .where('serials.id', '=', id)
+      .executeTakeFirst();
+  },
+
   findManyByIds(db: Executor, ids: number[]) {
     return db
       .selectFrom('serials')
@@ -244,24 +256,35 @@ export const serialsRepository = {
     }
   },
 
-  /** Applies count deltas keyed by item, location and status in one upsert per key. */
+  /**
+   * Applies count deltas keyed by item, location and status: one multi-row upsert per 1,000 keys (keys are
+   * distinct, as PostgreSQL requires of one upsert).
+   */
   async adjustCounts(
     db: Executor,
     deltas: Iterable<{ itemId: number; locationId: number; status: string; delta: number }>,
   ): Promise<void> {
     const rows = [...deltas].filter((d) => d.delta !== 0);
-    // A fixed order keeps PostgreSQL row locks ordered, so concurrent writers cannot deadlock here.
+    // A fixed order keeps PostgreSQL row locks ordered (rows are upserted in this order), so concurrent
+    // writers cannot deadlock here.
     rows.sort(
       (a, b) => a.itemId - b.itemId || a.locationId - b.locationId || a.status.localeCompare(b.status),
     );
-    for (const d of rows) {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await db
         .insertInto('serial_counts')
-        .values({ item_id: d.itemId, location_id: d.locationId, status: d.status, count: d.delta })
+        .values(
+          rows.slice(i, i + INSERT_CHUNK).map((d) => ({
+            item_id: d.itemId,
+            location_id: d.locationId,
+            status: d.status,
+            count: d.delta,
+          })),
+        )
         .onConflict((oc) =>
           oc
             .columns(['item_id', 'location_id', 'status'])
-            .doUpdateSet((eb) => ({ count: eb('serial_counts.count', '+', d.delta) })),
+            .doUpdateSet((eb) => ({ count: eb('serial_counts.count', '+', eb.ref('excluded.count')) })),
         )
         .execute();
     }

@@ -125,6 +125,10 @@ export function registerSerialsRoutes(app: FastifyInstance, { serials }: Service
       body: updateSerialBody,
       response: { 200: serialDetailSchema, ...errorResponses },
     },
-    handler: (req) => serials.update(principalOf(req), req.params.id, req.body),
+    // The answer is the whole detail with its history, which the Serial Detail dialog shows at once.
+    handler: async (req) => {
+      await serials.update(principalOf(req), req.params.id, req.body);
+      return serials.get(req.params.id);
+    },
   });
 }

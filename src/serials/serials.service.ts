@@ -307,7 +307,7 @@ export function createSerialsService(db: Db) {
     /**
      * Edits condition notes and/or status. `version` (from the last read) makes the edit conditional;
      * without it the current version is used, and the conditional update still makes concurrent edits
-     * serialise: exactly one wins, the rest get 409.
+     * serialise: exactly one wins, the rest get 409. Returns the serial as updated, without its history.
      */
     async update(
       principal: Principal,
@@ -337,11 +337,10 @@ export function createSerialsService(db: Db) {
           [{ field: 'status', code: 'unknown', message: 'Not a status' }],
         );
       }
-      await db.transaction().execute(async (tx) => {
-        const current = await serialsRepository.findById(tx, id);
+      return db.transaction().execute(async (tx) => {
+        const current = await serialsRepository.findWithItemById(tx, id);
         if (!current) throw notFound('Serial', id);
-        const item = await itemsRepository.findById(tx, current.item_id);
-        if (item?.track_serials !== 1) throw notTracked(item?.sku ?? String(current.item_id));
+        if (current.item_track_serials !== 1) throw notTracked(current.item_sku);
         if (patch.version !== undefined && patch.version !== current.version) {
           throw conflict(
             'STALE_SERIAL',
@@ -382,14 +381,15 @@ export function createSerialsService(db: Db) {
             data: JSON.stringify({ field: 'warrantyEndDate', old: current.warranty_end_date, new: warranty }),
           });
         }
-        if (events.length === 0) return;
-        const applied = await serialsRepository.updateIfVersion(tx, id, current.version, {
+        if (events.length === 0) return toSerialView(current, todayIso());
+        const changes = {
           ...(newStatus !== undefined && { status: newStatus }),
           ...(notes !== undefined && { condition_notes: notes }),
           ...(warranty !== undefined && { warranty_end_date: warranty }),
           updated_at: at,
           updated_by: principal.userId,
-        });
+        };
+        const applied = await serialsRepository.updateIfVersion(tx, id, current.version, changes);
         if (!applied) {
           throw conflict(
             'STALE_SERIAL',
@@ -406,8 +406,9 @@ export function createSerialsService(db: Db) {
             )
             .apply(tx);
         }
+        // The serial as written, not read back; the full detail with history is get()'s job.
+        return toSerialView({ ...current, ...changes, version: current.version + 1 }, todayIso());
       });
-      return service.get(id);
     },
 
     async lookup(value: string, mode: 'exact' | 'prefix', limit: number) {
