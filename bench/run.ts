@@ -18,9 +18,15 @@ import { buildApp } from '../src/app.js';
 import type { Principal } from '../src/auth/auth.service.js';
 import { decodeCursor, encodeCursor } from '../src/shared/cursor.js';
 import { nowIso } from '../src/shared/time.js';
+import { addMonths } from '../src/serials/warranty.js';
 import { postgresFactory, sqliteFactory, type DatabaseFactory } from './databases.js';
-import { openRuntimeWithStatementCache } from './experiments.js';
-import { openRawDriver, type RawDriver, type RawSerialEntry, type RawSerialRef } from './raw.js';
+import {
+  openRawDriver,
+  type RawDriver,
+  type RawReceipt,
+  type RawSerialEntry,
+  type RawSerialRef,
+} from './raw.js';
 import { runHttpLoad } from './http-load.js';
 import { figure, renderPhases, renderTable, type Figure } from './report.js';
 import {
@@ -36,6 +42,7 @@ import {
   nowMs,
   prng,
   randomInt,
+  median,
   summarize,
   timeEach,
   type LatencySummary,
@@ -71,6 +78,12 @@ const S = {
   pageReps: envInt('BENCH_PAGE_REPS', 1_000, 1),
   walkItems: Math.min(ITEMS, envInt('BENCH_WALK_ITEMS', 3, 1)),
   statusChanges: envInt('BENCH_STATUS_CHANGES', 5_000, 2),
+  /** Receipts of one PO line with this many typed serials (and one more with automatic numbering). */
+  receiptSerials: envInt('BENCH_RECEIPT_SERIALS', 10_000, 2),
+  receipts: envInt('BENCH_RECEIPTS', 3, 1),
+  /** Sales of this many serials (taken from the first receipt's), created and completed at once. */
+  saleSerials: envInt('BENCH_SALE_SERIALS', 1_000, 1),
+  sales: envInt('BENCH_SALES', 3, 1),
   httpRequests: envInt('BENCH_HTTP_REQUESTS', 20_000, 1),
   httpConcurrency: envInt('BENCH_HTTP_CONCURRENCY', 32, 1),
   httpDeadlineMs: envInt('BENCH_HTTP_TIMEOUT_S', 120, 1) * 1000,
@@ -79,11 +92,10 @@ const S = {
   warmup: 200,
 };
 
-/** Opt-in experiment (SQLite only): the product runtime with a prepared-statement cache. Not the shipped code. */
-const STMT_CACHE_EXPERIMENT = process.env['BENCH_STMT_CACHE'] === '1';
-if (STMT_CACHE_EXPERIMENT && usePostgres) throw new Error('BENCH_STMT_CACHE=1 is a SQLite-only experiment.');
+if (S.saleSerials * S.sales > S.receiptSerials)
+  throw new Error('BENCH_SALE_SERIALS × BENCH_SALES must not exceed BENCH_RECEIPT_SERIALS');
 
-const TARGETS_SQLITE = { bulkRatio: 0.5, latencyMs: 5, statusRatio: 0.4, peakRssMb: 400 };
+const TARGETS_SQLITE = { bulkRatio: 0.5, latencyMs: 5, statusRatio: 0.4, peakRssMb: 400, receiptSeconds: 2 };
 
 // ------------------------------------------------------------------------------------------ log, cleanup
 
@@ -194,6 +206,24 @@ interface Seeded {
   userId: number;
   locationIds: [number, number];
   itemIds: number[];
+  documents: SeededDocuments;
+}
+
+interface SeededOrder {
+  id: number;
+  number: string;
+  lineId: number;
+}
+
+/** What the document figures need: open POs of one line each, and a customer. */
+interface SeededDocuments {
+  customerId: number;
+  /** Item with a 12-month warranty that the typed receipts fill and the sales sell from. */
+  receiptItemId: number;
+  orders: SeededOrder[];
+  /** Item with a serial pattern, and its PO for the automatically numbered receipt. */
+  autoItemId: number;
+  autoOrder: SeededOrder;
 }
 
 const BENCH_USER = 'bench';
@@ -216,7 +246,35 @@ async function seed(rt: Runtime): Promise<Seeded> {
     });
     itemIds.push(item.id);
   }
-  return { principal, userId: principal.userId, locationIds: [a.id, b.id], itemIds };
+  const supplier = await services.suppliers.create({ name: 'Bench supplier' });
+  const customer = await services.customers.create({ name: 'Bench customer' });
+  const documentItem = (sku: string, extra: { warrantyMonths?: number; serialPattern?: string }) =>
+    services.items.create(principal, {
+      sku,
+      name: `Bench item ${sku}`,
+      primaryLocationId: a.id,
+      trackSerials: true,
+      ...extra,
+    });
+  const order = async (itemId: number): Promise<SeededOrder> => {
+    const po = await services.purchasing.create(principal, {
+      supplierId: supplier.id,
+      lines: [{ itemId, quantityOrdered: S.receiptSerials }],
+    });
+    return { id: po.id, number: po.number, lineId: po.lines[0]!.id };
+  };
+  const receiptItem = await documentItem('BENCH-RECEIVED', { warrantyMonths: 12 });
+  const autoItem = await documentItem('BENCH-AUTO', { serialPattern: 'AUTO-{#######}' });
+  const orders: SeededOrder[] = [];
+  for (let k = 0; k < S.receipts; k++) orders.push(await order(receiptItem.id));
+  const documents = {
+    customerId: customer.id,
+    receiptItemId: receiptItem.id,
+    orders,
+    autoItemId: autoItem.id,
+    autoOrder: await order(autoItem.id),
+  };
+  return { principal, userId: principal.userId, locationIds: [a.id, b.id], itemIds, documents };
 }
 
 /** Entries `prefix-from` … `prefix-(to-1)`, alternating between the two locations. */
@@ -314,19 +372,15 @@ async function main(): Promise<void> {
   log(`product database ${productDb.where}; raw-floor database ${rawDb.where}`);
 
   // 1. Fresh schema in both through openRuntime; the same seed data through the services in both.
-  if (STMT_CACHE_EXPERIMENT)
-    log('EXPERIMENT: product runtime with a prepared-statement cache (BENCH_STMT_CACHE=1)');
-  const rt = await (STMT_CACHE_EXPERIMENT ? openRuntimeWithStatementCache : openRuntime)(
-    appConfig(productDb.config),
-  );
+  const rt = await openRuntime(appConfig(productDb.config));
   onCleanup('close product runtime', () => rt.close());
   const seeded = await seed(rt);
   const rawSetup = await openRuntime(appConfig(rawDb.config));
   const rawSeeded = await seed(rawSetup).finally(() => rawSetup.close());
   expect(
-    JSON.stringify([rawSeeded.userId, rawSeeded.locationIds, rawSeeded.itemIds]) ===
-      JSON.stringify([seeded.userId, seeded.locationIds, seeded.itemIds]),
-    'product and raw databases got the same ids for user, locations and items',
+    JSON.stringify([rawSeeded.userId, rawSeeded.locationIds, rawSeeded.itemIds, rawSeeded.documents]) ===
+      JSON.stringify([seeded.userId, seeded.locationIds, seeded.itemIds, seeded.documents]),
+    'product and raw databases got the same ids for user, locations, items and documents',
   );
   const { principal, locationIds, itemIds } = seeded;
   const jobs = itemIds.map((itemId, i) => ({ prefix: itemPrefix(i + 1), itemId, count: S.perItem }));
@@ -598,7 +652,134 @@ async function main(): Promise<void> {
     ),
   };
 
-  // 7. HTTP lookups over loopback against the real server.
+  // 7. Documents: receiving one PO line of 10,000 serials, and sales of 1,000 serials, through the services.
+  const docs = seeded.documents;
+  const receiptSerial = (k: number, n: number) => serialNumber(`R${k + 1}`, n);
+  /** The receipt's serials split over the two locations (even numbers to the first, odd to the second). */
+  const receiptAllocations = (k: number) =>
+    locationIds.map((locationId, side) => ({
+      locationId,
+      serials: Array.from({ length: S.receiptSerials }, (_, n) => n)
+        .filter((n) => n % 2 === side)
+        .map((n) => receiptSerial(k, n)),
+    }));
+  log(
+    `documents: ${S.receipts} receipts of ${S.receiptSerials} serials, then ${S.sales} sales of ${S.saleSerials} …`,
+  );
+  const receiptTimes = { product: [] as number[], raw: [] as number[] };
+  await phase('receipts, product', async () => {
+    for (const [k, order] of docs.orders.entries()) {
+      const allocations = receiptAllocations(k).map((a) => ({
+        locationId: a.locationId,
+        quantity: a.serials.length,
+        serials: a.serials,
+      }));
+      const t0 = nowMs();
+      const result = await rt.services.receiving.receive(principal, order.id, {
+        lines: [{ lineId: order.lineId, allocations }],
+      });
+      receiptTimes.product.push(nowMs() - t0);
+      expect(result.serials.length === S.receiptSerials, 'the receipt created every serial');
+      await yieldToLoop();
+    }
+  });
+  await phase('receipts, raw', async () => {
+    for (const [k, order] of docs.orders.entries()) {
+      const receipt: RawReceipt = {
+        orderId: order.id,
+        lineId: order.lineId,
+        itemId: docs.receiptItemId,
+        poNumber: order.number,
+        userId: seeded.userId,
+        at: nowIso(),
+        allocations: receiptAllocations(k),
+      };
+      const t0 = nowMs();
+      await rawWriter.receive(receipt);
+      receiptTimes.raw.push(nowMs() - t0);
+      await yieldToLoop();
+    }
+  });
+  const autoReceiptMs = await phase('receipt with automatic numbering, product', async () => {
+    const half = Math.floor(S.receiptSerials / 2);
+    const t0 = nowMs();
+    const result = await rt.services.receiving.receive(principal, docs.autoOrder.id, {
+      lines: [
+        {
+          lineId: docs.autoOrder.lineId,
+          allocations: [
+            { locationId: locationIds[0], quantity: half, autoNumber: true },
+            { locationId: locationIds[1], quantity: S.receiptSerials - half, autoNumber: true },
+          ],
+        },
+      ],
+    });
+    const ms = nowMs() - t0;
+    expect(
+      result.serials.length === S.receiptSerials,
+      'the automatically numbered receipt created every serial',
+    );
+    return ms;
+  });
+
+  // Sale j sells the first receipt's serials j·N … (j+1)·N−1 (half at each location).
+  const saleNumbers = (j: number) =>
+    Array.from({ length: S.saleSerials }, (_, i) => receiptSerial(0, j * S.saleSerials + i));
+  const saleRefs: RawSerialRef[][] = [];
+  for (let j = 0; j < S.sales; j++) {
+    const refs: RawSerialRef[] = [];
+    for (const sn of saleNumbers(j)) {
+      const ref = await rawWriter.findSerial(docs.receiptItemId, sn);
+      expect(ref?.status === 'in_stock', `raw serial ${sn} is in stock`);
+      refs.push(ref);
+    }
+    saleRefs.push(refs);
+  }
+  const saleTimes = { product: [] as number[], raw: [] as number[] };
+  await phase('sales, product', async () => {
+    for (let j = 0; j < S.sales; j++) {
+      const t0 = nowMs();
+      const sale = await rt.services.sales.create(principal, {
+        customerId: docs.customerId,
+        lines: [{ itemId: docs.receiptItemId, serialNumbers: saleNumbers(j) }],
+        complete: true,
+      });
+      saleTimes.product.push(nowMs() - t0);
+      expect(
+        sale.status === 'completed' && sale.lines[0]?.serials.length === S.saleSerials,
+        'the sale completed with every serial',
+      );
+      await yieldToLoop();
+    }
+  });
+  const saleDate = nowIso().slice(0, 10);
+  await phase('sales, raw', async () => {
+    for (let j = 0; j < S.sales; j++) {
+      const t0 = nowMs();
+      await rawWriter.sell({
+        customerId: docs.customerId,
+        itemId: docs.receiptItemId,
+        userId: seeded.userId,
+        at: nowIso(),
+        saleDate,
+        warrantyEndDate: addMonths(saleDate, 12),
+        serials: saleRefs[j]!,
+      });
+      saleTimes.raw.push(nowMs() - t0);
+      await yieldToLoop();
+    }
+  });
+  const documents = {
+    receipts: {
+      serials: S.receiptSerials,
+      productMs: receiptTimes.product,
+      rawMs: receiptTimes.raw,
+      autoNumberedProductMs: autoReceiptMs,
+    },
+    sales: { serials: S.saleSerials, productMs: saleTimes.product, rawMs: saleTimes.raw },
+  };
+
+  // 8. HTTP lookups over loopback against the real server.
   const app: FastifyInstance = await buildApp(rt.config, rt.database, rt.services);
   onCleanup('close HTTP server', () => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -759,6 +940,29 @@ async function main(): Promise<void> {
       status.raw.latency.p99,
     ),
     figure(
+      'receive_typed',
+      `receive 1 PO line of ${n(S.receiptSerials)} typed serials, 2 locations (median of ${S.receipts})`,
+      's',
+      median(receiptTimes.product) / 1000,
+      median(receiptTimes.raw) / 1000,
+      { kind: 'below', value: t.receiptSeconds },
+    ),
+    figure(
+      'receive_auto_numbered',
+      `receive 1 PO line of ${n(S.receiptSerials)}, automatic numbering`,
+      's',
+      autoReceiptMs / 1000,
+      null,
+      { kind: 'below', value: t.receiptSeconds },
+    ),
+    figure(
+      'sale_complete',
+      `sale of ${n(S.saleSerials)} serials, created and completed (median of ${S.sales})`,
+      'ms',
+      median(saleTimes.product),
+      median(saleTimes.raw),
+    ),
+    figure(
       'http_lookup_rps',
       `HTTP GET /api/serials/lookup, ${S.httpConcurrency} concurrent`,
       'req/s',
@@ -802,7 +1006,6 @@ async function main(): Promise<void> {
       totalMemoryMb: Math.round(os.totalmem() / 1024 / 1024),
       git: codeVersion,
       settings: S,
-      experiment: STMT_CACHE_EXPERIMENT ? 'statement cache (BENCH_STMT_CACHE=1)' : null,
       targets: {
         ...TARGETS_SQLITE,
         note: 'Targets are defined for SQLite; on PostgreSQL they are shown for reference.',
@@ -824,6 +1027,7 @@ async function main(): Promise<void> {
       pages,
       bigPages,
       status,
+      documents,
       http,
     },
   };
@@ -833,11 +1037,7 @@ async function main(): Promise<void> {
     `\nSerialtrack bench — ${dialect}, ${n(S.serials)} serials, ${results.meta.cpus} CPUs, ` +
       `Node ${process.version}, ${results.meta.date}\n` +
       `code: commit ${codeVersion.commit?.slice(0, 10) ?? 'unknown'}, ` +
-      `${codeVersion.srcFilesChanged ?? '?'} file(s) under src/ changed or new vs that commit` +
-      (STMT_CACHE_EXPERIMENT
-        ? '\nEXPERIMENT: BENCH_STMT_CACHE=1 (prepared-statement cache; not the shipped code)'
-        : '') +
-      '\n',
+      `${codeVersion.srcFilesChanged ?? '?'} file(s) under src/ changed or new vs that commit\n`,
   );
   console.log(table);
   console.log(`\nPhases (main thread):\n\n${renderPhases(phases)}`);
@@ -854,12 +1054,8 @@ async function main(): Promise<void> {
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
   fs.mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  // An experiment run must not pass for the shipped code's results.
-  if (!STMT_CACHE_EXPERIMENT) fs.writeFileSync(path.join(dir, 'latest.json'), json);
-  fs.writeFileSync(
-    path.join(dir, `latest-${dialect}${STMT_CACHE_EXPERIMENT ? '-stmt-cache' : ''}.json`),
-    json,
-  );
+  fs.writeFileSync(path.join(dir, 'latest.json'), json);
+  fs.writeFileSync(path.join(dir, `latest-${dialect}.json`), json);
   log(`results written to ${path.relative(process.cwd(), dir)}/`);
 }
 
