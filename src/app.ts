@@ -44,6 +44,8 @@ import { createSerialCustomValuesService } from './custom-fields/serial-custom-v
 import { registerCustomFieldsRoutes } from './custom-fields/custom-fields.routes.js';
 import { createImportsService } from './imports/imports.service.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
+import { createSerialExportService } from './serial-export/serial-export.service.js';
+import { registerSerialExportRoutes } from './serial-export/serial-export.routes.js';
 import { registerAuthHooks } from './http/auth-hooks.js';
 import { registerNulCharacterCheck } from './http/nul-characters.js';
 import { handleError, sendProblem } from './http/problem.js';
@@ -74,6 +76,7 @@ export function createServices(database: Database, config: Pick<AppConfig, 'sess
     customFields: createCustomFieldsService(db),
     serialCustomValues: createSerialCustomValuesService(db),
     imports: createImportsService(db),
+    serialExport: createSerialExportService(db),
   };
 }
 
@@ -156,6 +159,7 @@ export async function buildApp(
   registerSerialExpressionRoutes(app, services);
   registerCustomFieldsRoutes(app, services);
   await registerImportsRoutes(app, services);
+  registerSerialExportRoutes(app, services);
   registerDocumentsRoutes(app, database);
   return app;
 }

@@ -6,6 +6,7 @@ import { openSqlite } from '../db/database.js';
 import { openRuntime, startServer, type Runtime } from '../server.js';
 import { AppError } from '../shared/errors.js';
 import { readPassword } from './prompt.js';
+import { runImport } from './import-command.js';
 
 async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const rt = await openRuntime(loadConfig());
@@ -167,6 +168,28 @@ export function buildCli(): Command {
           })),
         );
       }),
+    );
+
+  program
+    .command('import')
+    .description('Import serials from a CSV file: a dry run, then an all-or-nothing commit (Import #N)')
+    .argument('<file>', 'CSV, UTF-8 with or without BOM, comma or semicolon separated')
+    .option('--item <sku>', 'the item the file is for (otherwise each row names its SKU)')
+    .option('--dry-run', 'only check the file and show the report; import nothing')
+    .option('--user <username>', 'the user the import is recorded for (needs INV_MANAGE_SERIALS)', 'admin')
+    .option('--delimiter <char>', 'comma or semicolon; detected from the header line by default')
+    .option('--map <header=field...>', 'map a column, e.g. "Numéro=serialNumber" or "Old=ignore"', [])
+    .action(
+      (
+        file: string,
+        opts: { item?: string; dryRun?: boolean; user: string; delimiter?: string; map: string[] },
+      ) =>
+        withRuntime(async (rt) => {
+          if (opts.delimiter !== undefined && opts.delimiter !== ',' && opts.delimiter !== ';') {
+            throw new InvalidArgumentError('--delimiter is "," or ";".');
+          }
+          process.exitCode = await runImport(rt, file, { ...opts, delimiter: opts.delimiter });
+        }),
     );
 
   return program;

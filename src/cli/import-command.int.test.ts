@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppConfig } from '../config.js';
+import type { Principal } from '../auth/auth.service.js';
+import { openRuntime } from '../server.js';
+import { dialectsUnderTest } from '../../test/support/databases.js';
+
+/** `serialtrack import` works on the SQLite file named by SERIALTRACK_DB_FILE: SQLite only. */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'serialtrack.js');
+
+describe.runIf(dialectsUnderTest().includes('sqlite'))('cli import [sqlite]', () => {
+  let dir: string;
+  let dbFile: string;
+
+  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const env: NodeJS.ProcessEnv = { ...process.env, SERIALTRACK_DB_FILE: dbFile, LOG_LEVEL: 'silent' };
+    delete env['DATABASE_URL'];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  async function serialNumbers(): Promise<string[]> {
+    const rt = await openRuntime(config());
+    try {
+      const rows = await rt.database.db
+        .selectFrom('serials')
+        .select('serial_number')
+        .orderBy('serial_number')
+        .execute();
+      return rows.map((r) => r.serial_number);
+    } finally {
+      await rt.close();
+    }
+  }
+
+  const config = (): AppConfig => ({
+    database: { kind: 'sqlite', file: dbFile },
+    host: '127.0.0.1',
+    port: 0,
+    sessionTtlHours: 1,
+    cookieSecure: false,
+    trustProxy: false,
+    logLevel: 'silent',
+  });
+
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serialtrack-cli-import-'));
+    dbFile = path.join(dir, 'serialtrack.db');
+    const rt = await openRuntime(config());
+    try {
+      const admin = await rt.services.auth.setupFirstAdmin({
+        username: 'admin',
+        password: 'admin-password-123',
+      });
+      const principal: Principal = {
+        userId: admin.id,
+        username: 'admin',
+        displayName: 'admin',
+        permissions: new Set(['INV_EDIT_ITEMS', 'INV_MANAGE_SERIALS'] as const),
+        via: 'token',
+      };
+      const loc = await rt.services.locations.create({ code: 'R1-1A' });
+      await rt.services.items.create(principal, {
+        sku: 'ALT-100',
+        name: 'Alternator',
+        trackSerials: true,
+        primaryLocationId: loc.id,
+      });
+    } finally {
+      await rt.close();
+    }
+  });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports bad rows with line and reason, exits 1 and imports nothing', async () => {
+    const file = write('bad.csv', 'Serial Number,Location\nC-1,R1-1A\nC-1,R1-1A\nC-2,NOWHERE\n');
+    const res = await cli(['import', file, '--item', 'ALT-100']);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stdout).toContain('3 row(s), 1 valid, 2 with errors');
+    expect(res.stdout).toContain(
+      'line 3, Serial Number: Serial C-1 appears more than once in the file (first on line 2).',
+    );
+    expect(res.stdout).toContain('line 4, Location: There is no location NOWHERE.');
+    expect(res.stderr).toContain('Reading');
+    expect(await serialNumbers()).toEqual([]);
+  });
+
+  it('--dry-run shows the report and the effect on counts, importing nothing', async () => {
+    const file = write('good.csv', 'SKU;Serial Number\nALT-100;C-1\nALT-100;C-2\n');
+    const res = await cli(['import', file, '--dry-run']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain('2 row(s), 2 valid, 0 with errors');
+    expect(res.stdout).toContain(
+      'ALT-100 @ R1-1A: +2 in_stock; serials present 0 → 2, quantity on hand 0 (mismatch +2)',
+    );
+    expect(res.stdout).toContain('Dry run: nothing was imported.');
+    expect(await serialNumbers()).toEqual([]);
+  });
+
+  it('imports a clean file as one Import #N', async () => {
+    const file = write('good.csv', 'Numéro;Remarque\nC-1;ok\nC-2;\n');
+    const res = await cli([
+      'import',
+      file,
+      '--item',
+      'ALT-100',
+      '--map',
+      'Numéro=serialNumber',
+      '--map',
+      'Remarque=conditionNotes',
+    ]);
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    expect(res.stdout).toMatch(/Imported 2 serial\(s\) as Import #\d+\./);
+    expect(await serialNumbers()).toEqual(['C-1', 'C-2']);
+  });
+});
