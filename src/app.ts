@@ -39,6 +39,8 @@ import { createReturnsService } from './sales/returns.service.js';
 import { registerSalesRoutes } from './sales/sales.routes.js';
 import { createSerialExpressionsService } from './serial-expressions/serial-expressions.service.js';
 import { registerSerialExpressionRoutes } from './serial-expressions/serial-expressions.routes.js';
+import { createLabelsService } from './labels/labels.service.js';
+import { registerLabelsRoutes } from './labels/labels.routes.js';
 import { createCustomFieldsService } from './custom-fields/custom-fields.service.js';
 import { createSerialCustomValuesService } from './custom-fields/serial-custom-values.service.js';
 import { registerCustomFieldsRoutes } from './custom-fields/custom-fields.routes.js';
@@ -73,6 +75,7 @@ export function createServices(database: Database, config: Pick<AppConfig, 'sess
     sales: createSalesService(db),
     returns: createReturnsService(db),
     serialExpressions: createSerialExpressionsService(db),
+    labels: createLabelsService(db),
     customFields: createCustomFieldsService(db),
     serialCustomValues: createSerialCustomValuesService(db),
     imports: createImportsService(db),
@@ -157,6 +160,7 @@ export async function buildApp(
   registerPurchasingRoutes(app, services);
   registerSalesRoutes(app, services);
   registerSerialExpressionRoutes(app, services);
+  registerLabelsRoutes(app, services);
   registerCustomFieldsRoutes(app, services);
   await registerImportsRoutes(app, services);
   registerSerialExportRoutes(app, services);

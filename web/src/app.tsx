@@ -16,6 +16,7 @@ import { PurchaseOrdersPage } from './features/purchasing/purchase-orders-page';
 import { PurchaseOrderPage } from './features/purchasing/purchase-order-page';
 import { SalesPage } from './features/sales/sales-page';
 import { SalePage } from './features/sales/sale-page';
+import { LabelSettingsPage } from './features/labels/label-settings-page';
 import { DocumentRedirect } from './features/lookup/document-redirect';
 
 export function App() {
@@ -75,6 +76,7 @@ export function App() {
           <Route path="/part-types" element={<PartTypesPage />} />
           <Route path="/users" element={<UsersPage />} />
           <Route path="/tokens" element={<TokensSection />} />
+          <Route path="/settings/labels" element={<LabelSettingsPage />} />
           <Route path="*" element={<p>Page not found.</p>} />
         </Routes>
       </Shell>

@@ -31,6 +31,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/part-types">Part types</NavLink>
           {canAdminUsers && <NavLink to="/users">Users</NavLink>}
           <NavLink to="/tokens">API tokens</NavLink>
+          <NavLink to="/settings/labels">Labels</NavLink>
         </nav>
         <LookupBox />
         <span className="user">

@@ -7,6 +7,7 @@ import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { SerialEntry } from '../../components/serial-entry';
 import { useCan } from '../auth/session';
+import { PrintLabelsButton } from '../labels/print-labels';
 
 export function PurchaseOrderPage() {
   const id = Number(useParams().id);
@@ -98,7 +99,10 @@ export function PurchaseOrderPage() {
             {order.receipts.map((r) => (
               <li key={r.id}>
                 {r.number} · {r.at.slice(0, 16).replace('T', ' ')} · {r.username}:{' '}
-                {r.lines.map((l) => `${l.quantity} into ${l.locationCode}`).join(', ')}
+                {r.lines.map((l) => `${l.quantity} into ${l.locationCode}`).join(', ')}{' '}
+                {receiptHasSerials(order, r) && (
+                  <PrintLabelsButton target={{ kind: 'receipt', id: r.id, number: r.number }} />
+                )}
               </li>
             ))}
           </ul>
@@ -108,6 +112,10 @@ export function PurchaseOrderPage() {
     </section>
   );
 }
+
+/** Only receipts of serialized lines created serials to label. */
+const receiptHasSerials = (order: PurchaseOrder, receipt: PurchaseOrder['receipts'][number]) =>
+  receipt.lines.some((rl) => order.lines.find((l) => l.id === rl.lineId)?.trackSerials);
 
 interface AllocationDraft {
   locationId: string;

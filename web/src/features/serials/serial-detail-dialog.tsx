@@ -8,10 +8,7 @@ import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
 import { formatDateTime, formatEventKind, formatWarranty } from './serial-format';
 import { DocumentLink } from '../../components/document-link';
-import {
-  describeCustomFieldData,
-  SerialCustomFieldsSection,
-} from '../custom-fields/serial-custom-fields-section';
+import { PrintLabelsButton } from '../labels/print-labels';
 
 export function SerialDetailDialog({ serialId, onClose }: { serialId: number; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -68,6 +65,12 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
       <FormError error={detail.error} />
       {detail.data && serial && (
         <div className="serial-detail">
+          <div className="actions">
+            <PrintLabelsButton
+              target={{ kind: 'serial', id: serial.id, title: serial.serialNumber }}
+              label="Print label"
+            />
+          </div>
           <dl className="record">
             <dt>Serial Number</dt>
             <dd>{serial.serialNumber}</dd>
@@ -164,8 +167,6 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
           )}
           <FormError error={error} />
 
-          <SerialCustomFieldsSection fields={detail.data.customFields} />
-
           <section aria-label="History">
             <h3>History</h3>
             <table className="table compact history">
@@ -213,8 +214,6 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
 
 function describeData(data: Record<string, unknown> | null): string {
   if (!data) return '';
-  const custom = describeCustomFieldData(data);
-  if (custom !== null) return custom;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '(empty)');
   if (typeof data['field'] === 'string') return `${text(data['old'])} → ${text(data['new'])}`;
   if (typeof data['note'] === 'string') return data['note'];
