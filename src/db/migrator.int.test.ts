@@ -23,6 +23,8 @@ describeEachDialect('strict migrator', (dialect) => {
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0001-initial', 'Success'],
       ['0002-documents', 'Success'],
+      ['0003-custom-fields', 'Success'],
+      ['0004-imports', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);
