@@ -24,6 +24,13 @@ import type {
 } from '../../../src/purchasing/purchasing.schemas.js';
 import type { returnSchema, saleSchema, saleSummarySchema } from '../../../src/sales/sales.schemas.js';
 import type { labelSizesSchema } from '../../../src/labels/labels.schemas.js';
+import type {
+  bulkSetResultSchema,
+  customFieldSchema,
+  customFieldValueSchema,
+  itemDefaultsSchema,
+  serialCustomFieldsSchema,
+} from '../../../src/custom-fields/custom-fields.schemas.js';
 
 export type Item = z.infer<typeof itemSchema>;
 export type StockSummary = z.infer<typeof stockSummarySchema>;
@@ -52,3 +59,8 @@ export type Sale = z.infer<typeof saleSchema>;
 export type SaleSummary = z.infer<typeof saleSummarySchema>;
 export type CustomerReturn = z.infer<typeof returnSchema>;
 export type LabelSizes = z.infer<typeof labelSizesSchema>;
+export type CustomField = z.infer<typeof customFieldSchema>;
+export type CustomFieldValue = z.infer<typeof customFieldValueSchema>;
+export type SerialCustomFields = z.infer<typeof serialCustomFieldsSchema>;
+export type ItemCustomFieldDefaults = z.infer<typeof itemDefaultsSchema>;
+export type BulkSetResult = z.infer<typeof bulkSetResultSchema>;

@@ -5,6 +5,7 @@ import { get, patch, post, toApiError } from '../../api/client';
 import type { Location, PartType } from '../../api/types';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
+import { CustomFieldsEditor } from '../custom-fields/custom-fields-editor';
 
 export function LocationsPage() {
   const queryClient = useQueryClient();
@@ -104,6 +105,8 @@ export function PartTypesPage() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const [fieldsOf, setFieldsOf] = useState<number | null>(null);
+  const editing = list.data?.partTypes.find((p) => p.id === fieldsOf);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -147,17 +150,29 @@ export function PartTypesPage() {
           <tr>
             <th>Name</th>
             <th>Description</th>
+            <th>Custom fields</th>
           </tr>
         </thead>
         <tbody>
           {list.data?.partTypes.map((p) => (
-            <tr key={p.id}>
+            <tr key={p.id} className={p.id === fieldsOf ? 'selected' : ''}>
               <td>{p.name}</td>
               <td>{p.description}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Custom fields of ${p.name}`}
+                  onClick={() => setFieldsOf(p.id === fieldsOf ? null : p.id)}
+                >
+                  {p.id === fieldsOf ? 'Hide custom fields' : 'Custom fields'}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {editing && <CustomFieldsEditor key={editing.id} partType={editing} canEdit={canEdit} />}
     </section>
   );
 }

@@ -9,6 +9,10 @@ import { useCan } from '../auth/session';
 import { formatDateTime, formatEventKind, formatWarranty } from './serial-format';
 import { DocumentLink } from '../../components/document-link';
 import { PrintLabelsButton } from '../labels/print-labels';
+import {
+  describeCustomFieldData,
+  SerialCustomFieldsSection,
+} from '../custom-fields/serial-custom-fields-section';
 
 export function SerialDetailDialog({ serialId, onClose }: { serialId: number; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -167,6 +171,8 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
           )}
           <FormError error={error} />
 
+          <SerialCustomFieldsSection fields={detail.data.customFields} />
+
           <section aria-label="History">
             <h3>History</h3>
             <table className="table compact history">
@@ -214,6 +220,8 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
 
 function describeData(data: Record<string, unknown> | null): string {
   if (!data) return '';
+  const custom = describeCustomFieldData(data);
+  if (custom !== null) return custom;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '(empty)');
   if (typeof data['field'] === 'string') return `${text(data['old'])} → ${text(data['new'])}`;
   if (typeof data['note'] === 'string') return data['note'];

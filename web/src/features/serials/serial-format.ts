@@ -22,7 +22,8 @@ export function formatDocument(doc: { type: string; number: string | null } | nu
   if (!doc) return '';
   const label = DOCUMENT_LABELS[doc.type] ?? doc.type;
   if (!doc.number) return label;
-  return doc.type === 'transfer' ? doc.number : `${label} ${doc.number}`;
+  if (doc.type === 'transfer') return doc.number;
+  return doc.type === 'import' ? `${label} #${doc.number}` : `${label} ${doc.number}`;
 }
 
 export function formatWarranty(s: Pick<Serial, 'warrantyStatus' | 'warrantyEndDate'>): string {
@@ -41,6 +42,7 @@ const EVENT_LABELS: Record<string, string> = {
   released: 'Released (sale cancelled)',
   returned: 'Returned by customer',
   warranty_changed: 'Warranty corrected',
+  custom_field_changed: 'Custom field changed',
 };
 
 export const formatEventKind = (kind: string) => EVENT_LABELS[kind] ?? kind.replace(/_/g, ' ');

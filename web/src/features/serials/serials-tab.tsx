@@ -21,6 +21,19 @@ import { ExportButton } from './export-button';
 import { PrintLabelsButton } from '../labels/print-labels';
 import { formatWarranty } from './serial-format';
 import { DocumentLink } from '../../components/document-link';
+import {
+  CustomFieldsBox,
+  DefaultSerialQaRow,
+  useItemCustomFields,
+  type CustomFieldsTarget,
+} from '../custom-fields/custom-fields-box';
+import { BulkSetDialog } from '../custom-fields/bulk-set-dialog';
+import {
+  CustomFieldListControls,
+  NO_CUSTOM_FIELD_OPTIONS,
+  withCustomFieldParams,
+} from '../custom-fields/custom-field-list-options';
+import { formatCustomValue } from '../custom-fields/custom-field-input';
 
 type SortKey = 'serialNumber' | 'dateReceived' | 'status';
 export interface SerialFilters {
@@ -85,6 +98,14 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
   const [adding, setAdding] = useState(false);
   const [transferring, setTransferring] = useState(false);
   useEffect(() => setDetailId(openSerialId), [openSerialId]);
+  // Custom fields: the box's target (a selected row or the Default Serial Q&A), columns, filter, bulk set.
+  const customFields = useItemCustomFields(item.id);
+  const cfFields = useMemo(() => customFields.data?.fields ?? [], [customFields.data]);
+  const [cfTarget, setCfTarget] = useState<CustomFieldsTarget | null>(null);
+  const [cfOptionsRaw, setCfOptions] = useState(NO_CUSTOM_FIELD_OPTIONS);
+  const cfOptions = useDebounced(cfOptionsRaw, 250);
+  const [bulkSetting, setBulkSetting] = useState(false);
+  const cfColumns = useMemo(() => (cfOptions.showColumns ? cfFields : []), [cfOptions.showColumns, cfFields]);
 
   const stock = useStock(item.id);
   const statuses = useQuery({ queryKey: ['statuses'], queryFn: () => get<Statuses>('/api/serial-statuses') });
@@ -93,9 +114,10 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
     queryFn: () => get<{ locations: Location[] }>('/api/locations'),
   });
   const page = useInfiniteQuery({
-    queryKey: ['serials', item.id, filters],
+    queryKey: ['serials', item.id, filters, cfOptions],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => get<SerialPage>(serialListUrl(item.id, filters, pageParam)),
+    queryFn: ({ pageParam }) =>
+      get<SerialPage>(withCustomFieldParams(serialListUrl(item.id, filters, pageParam), cfOptions)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = useMemo(() => page.data?.pages.flatMap((p) => p.serials) ?? [], [page.data]);
@@ -150,9 +172,24 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
         header: 'Used On',
         cell: ({ row }) => <DocumentLink doc={row.original.usedOn} />,
       }),
+      ...cfColumns.map((f) =>
+        col.display({
+          id: `cf-${f.id}`,
+          header: f.name,
+          cell: ({ row }) => formatCustomValue(f.type, row.original.customValues?.[String(f.id)]),
+        }),
+      ),
     ],
-    [selected],
+    [selected, cfColumns],
   );
+  // The grid's fixed columns plus one per custom field column shown.
+  const cfGridStyle =
+    cfColumns.length > 0
+      ? {
+          gridTemplateColumns: `32px minmax(140px, 1.4fr) 110px 90px minmax(100px, 1fr) minmax(210px, 1.5fr) 124px minmax(110px, 1fr) minmax(100px, 1fr) repeat(${cfColumns.length}, minmax(120px, 1fr))`,
+          minWidth: 1080 + 120 * cfColumns.length,
+        }
+      : undefined;
   const table = useReactTable({
     data: rows,
     columns,
@@ -256,6 +293,11 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
           disabled={selected.size === 0}
           label={`Print labels${selected.size > 0 ? ` (${selected.size})` : ''}`}
         />
+        {canManage && cfFields.length > 0 && (
+          <button type="button" disabled={selected.size === 0} onClick={() => setBulkSetting(true)}>
+            Set field on selected{selected.size > 0 ? ` (${selected.size})` : ''}
+          </button>
+        )}
         {selected.size > 0 && (
           <button type="button" className="link-button" onClick={() => setSelected(new Map())}>
             Clear selection
@@ -292,10 +334,15 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
           onChange={(e) => setText(e.target.value)}
         />
         <ExportButton item={item} filters={filters} />
+        <CustomFieldListControls fields={cfFields} options={cfOptionsRaw} onChange={setCfOptions} />
       </div>
       <FormError error={page.error} />
+      <DefaultSerialQaRow
+        active={cfTarget?.kind === 'defaults'}
+        onSelect={() => setCfTarget({ kind: 'defaults' })}
+      />
       <div className="grid" role="grid" aria-label="Serials" aria-rowcount={counts?.total ?? rows.length}>
-        <div className="grid-row grid-head" role="row">
+        <div className="grid-row grid-head" role="row" style={cfGridStyle}>
           {table.getFlatHeaders().map((h) => {
             const key = h.column.columnDef.meta?.sort;
             return (
@@ -317,7 +364,7 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
             );
           })}
         </div>
-        <div className="grid-body" ref={scrollRef}>
+        <div className="grid-body" ref={scrollRef} style={cfGridStyle && { minWidth: cfGridStyle.minWidth }}>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualRows.map((v) => {
               const row = table.getRowModel().rows[v.index];
@@ -341,7 +388,11 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
                   data-index={v.index}
                   aria-selected={selected.has(s.id)}
                   className={selected.has(s.id) ? 'grid-row selected' : 'grid-row'}
-                  style={{ transform: `translateY(${v.start}px)` }}
+                  style={{ ...cfGridStyle, transform: `translateY(${v.start}px)` }}
+                  data-current={cfTarget?.kind === 'serial' && cfTarget.serialId === s.id}
+                  onClick={() =>
+                    setCfTarget({ kind: 'serial', serialId: s.id, serialNumber: s.serialNumber })
+                  }
                   onDoubleClick={() => setDetailId(s.id)}
                   onKeyDown={(e) => onRowKey(e, s, v.index)}
                 >
@@ -366,6 +417,20 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
         </div>
       </div>
       <p className="muted">Double-click a row (or press Enter on it) to open the Serial Detail.</p>
+      {cfTarget ? (
+        <CustomFieldsBox item={item} target={cfTarget} canEdit={canManage} />
+      ) : (
+        cfFields.length > 0 && (
+          <p className="muted">Select a serial (or the Default Serial Q&amp;A) to see its custom fields.</p>
+        )
+      )}
+      <BulkSetDialog
+        item={item}
+        fields={cfFields}
+        serialIds={selectedList.map((s) => s.id)}
+        open={bulkSetting}
+        onOpenChange={setBulkSetting}
+      />
       <AddSerialDialog item={item} open={adding} onOpenChange={setAdding} />
       {detailId !== null && <SerialDetailDialog serialId={detailId} onClose={() => setDetailId(null)} />}
       <TransferDialog

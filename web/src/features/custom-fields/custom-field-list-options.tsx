@@ -1,0 +1,70 @@
+import type { CustomField } from '../../api/types';
+import { CustomFieldInput } from './custom-field-input';
+
+/** Custom-field options of the serial list: optional columns and one exact-value filter. */
+export interface CustomFieldListOptions {
+  showColumns: boolean;
+  filterFieldId: string;
+  filterValue: string;
+}
+
+export const NO_CUSTOM_FIELD_OPTIONS: CustomFieldListOptions = {
+  showColumns: false,
+  filterFieldId: '',
+  filterValue: '',
+};
+
+/** The list URL with `fields=1` (columns) and `cf.<fieldId>=value` (filter) added. */
+export function withCustomFieldParams(url: string, o: CustomFieldListOptions): string {
+  const extra = new URLSearchParams();
+  if (o.showColumns) extra.set('fields', '1');
+  if (o.filterFieldId && o.filterValue.trim()) extra.set(`cf.${o.filterFieldId}`, o.filterValue.trim());
+  const s = extra.toString();
+  if (!s) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${s}`;
+}
+
+export function CustomFieldListControls({
+  fields,
+  options,
+  onChange,
+}: {
+  fields: CustomField[];
+  options: CustomFieldListOptions;
+  onChange: (o: CustomFieldListOptions) => void;
+}) {
+  if (fields.length === 0) return null;
+  const field = fields.find((f) => String(f.id) === options.filterFieldId);
+  return (
+    <>
+      <label className="checkbox inline">
+        <input
+          type="checkbox"
+          checked={options.showColumns}
+          onChange={(e) => onChange({ ...options, showColumns: e.target.checked })}
+        />{' '}
+        Custom field columns
+      </label>
+      <select
+        aria-label="Filter by custom field"
+        value={options.filterFieldId}
+        onChange={(e) => onChange({ ...options, filterFieldId: e.target.value, filterValue: '' })}
+      >
+        <option value="">Any custom field</option>
+        {fields.map((f) => (
+          <option key={f.id} value={f.id}>
+            {f.name}
+          </option>
+        ))}
+      </select>
+      {field && (
+        <CustomFieldInput
+          field={field}
+          value={options.filterValue}
+          label={`${field.name} equals`}
+          onChange={(v) => onChange({ ...options, filterValue: v })}
+        />
+      )}
+    </>
+  );
+}
