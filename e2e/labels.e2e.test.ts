@@ -15,6 +15,7 @@ describe('labels and scanning in Chromium', () => {
   let page: Page;
   let pumpA: number;
   let pumpB: number;
+  let poId: number;
 
   beforeAll(async () => {
     server = await startServer();
@@ -48,6 +49,21 @@ describe('labels and scanning in Chromium', () => {
     });
     // The same serial number on another item: only the QR code (which names the SKU) tells them apart.
     await api(`/api/items/${pumpB}/serials`, { serials: [{ serialNumber: 'WP-0001' }] });
+    // A purchase order received with two serials, for the receipt's labels.
+    const supplier = await api<{ id: number }>('/api/suppliers', { name: 'Pump Parts Ltd' });
+    const po = await api<{ id: number; lines: { id: number }[] }>('/api/purchase-orders', {
+      supplierId: supplier.id,
+      lines: [{ itemId: pumpA, quantityOrdered: 2 }],
+    });
+    poId = po.id;
+    await api(`/api/purchase-orders/${po.id}/receipts`, {
+      lines: [
+        {
+          lineId: po.lines[0]!.id,
+          allocations: [{ locationId: bin, quantity: 2, serials: ['WP-0101', 'WP-0102'] }],
+        },
+      ],
+    });
     await page.goto(server.url);
     await page.getByRole('heading', { name: 'Items' }).waitFor();
   });
@@ -130,6 +146,22 @@ describe('labels and scanning in Chromium', () => {
     expect(pdf.pages[0]!.size).toEqual([216, 144]);
     expect(pdf.pages[0]!.texts.slice(0, 2)).toEqual(['WP-0002', 'PUMP-A']);
     await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+  });
+
+  it('prints the labels of a purchase order receipt: one per serial received', async () => {
+    await page.goto(`${server.url}/purchase-orders/${poId}`);
+    await page.getByRole('heading', { name: 'Receipts' }).waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: '2 into R1-1A' })
+      .getByRole('button', { name: 'Print labels' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Print labels' });
+    await dialog.getByText(/Labels for the serials received on RC-\d+\./).waitFor();
+    const pdf = await print(/\/api\/receipts\/\d+\/labels\?/);
+    expect(pdf.pages.map((p) => p.texts[0])).toEqual(['WP-0101', 'WP-0102']);
+    expect(pdf.pages[0]!.size).toEqual([216, 144]);
     await page.keyboard.press('Escape');
   });
 

@@ -39,7 +39,7 @@ function drawLabel(doc: PDFKit.PDFDocument, layout: LabelLayout): void {
 /** pdfkit pushes without waiting for the reader; past this many buffered bytes, rendering pauses. */
 const MAX_BUFFERED = 1024 * 1024;
 /** Labels drawn between yields to the event loop, so a big print job never stalls other requests. */
-const LABELS_PER_SLICE = 10;
+const LABELS_PER_SLICE = 4;
 
 /**
  * A PDF with one page per label, each page exactly the label's size, streamed as it is drawn: nothing per
