@@ -18,6 +18,7 @@ import { SalesPage } from './features/sales/sales-page';
 import { SalePage } from './features/sales/sale-page';
 import { LabelSettingsPage } from './features/labels/label-settings-page';
 import { DocumentRedirect } from './features/lookup/document-redirect';
+import { ImportPage, ImportsPage } from './features/imports/imports-page';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -72,6 +73,8 @@ export function App() {
           <Route path="/sales" element={<SalesPage />} />
           <Route path="/sales/:id" element={<SalePage />} />
           <Route path="/documents/:type/:number" element={<DocumentRedirect />} />
+          <Route path="/imports" element={<ImportsPage />} />
+          <Route path="/imports/:id" element={<ImportPage />} />
           <Route path="/locations" element={<LocationsPage />} />
           <Route path="/part-types" element={<PartTypesPage />} />
           <Route path="/users" element={<UsersPage />} />

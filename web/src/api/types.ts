@@ -23,6 +23,7 @@ import type {
   receiptResultSchema,
 } from '../../../src/purchasing/purchasing.schemas.js';
 import type { returnSchema, saleSchema, saleSummarySchema } from '../../../src/sales/sales.schemas.js';
+import type { importViewSchema, inspectResultSchema } from '../../../src/imports/imports.schemas.js';
 import type { labelSizesSchema } from '../../../src/labels/labels.schemas.js';
 import type {
   bulkSetResultSchema,
@@ -58,6 +59,8 @@ export type ReceiptResult = z.infer<typeof receiptResultSchema>;
 export type Sale = z.infer<typeof saleSchema>;
 export type SaleSummary = z.infer<typeof saleSummarySchema>;
 export type CustomerReturn = z.infer<typeof returnSchema>;
+export type ImportView = z.infer<typeof importViewSchema>;
+export type InspectResult = z.infer<typeof inspectResultSchema>;
 export type LabelSizes = z.infer<typeof labelSizesSchema>;
 export type CustomField = z.infer<typeof customFieldSchema>;
 export type CustomFieldValue = z.infer<typeof customFieldValueSchema>;

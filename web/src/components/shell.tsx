@@ -9,6 +9,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
   const queryClient = useQueryClient();
   const canAdminUsers = useCan('USERS_ADMIN');
+  const canImport = useCan('INV_MANAGE_SERIALS');
 
   const signOut = async () => {
     await post('/api/auth/logout').catch(() => undefined);
@@ -27,6 +28,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/purchase-orders">Purchase orders</NavLink>
           <NavLink to="/sales">Sales</NavLink>
           <NavLink to="/transfers">Transfers</NavLink>
+          {canImport && <NavLink to="/imports">Import</NavLink>}
           <NavLink to="/locations">Locations</NavLink>
           <NavLink to="/part-types">Part types</NavLink>
           {canAdminUsers && <NavLink to="/users">Users</NavLink>}

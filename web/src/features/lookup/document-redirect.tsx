@@ -26,6 +26,8 @@ export function DocumentRedirect() {
         ? `/sales/${d.id}`
         : d.type === 'return'
           ? `/sales/${d.saleId}`
-          : '/transfers';
+          : d.type === 'import'
+            ? `/imports/${d.id}`
+            : '/transfers';
   return <Navigate replace to={to} />;
 }

@@ -1,40 +1,74 @@
 import { useRef, useState } from 'react';
-import { get, toApiError, type ApiError } from '../../api/client';
-import type { Item, SerialPage } from '../../api/types';
-import { CSV_HEADER, serialCsvRow, toCsv } from './serial-format';
-import { serialListUrl, type SerialFilters } from './serials-tab';
+import { ApiError, qs, toApiError } from '../../api/client';
+import type { Item, Problem } from '../../api/types';
+import type { SerialFilters } from './serials-tab';
 
-/** Exports every serial that matches the current filters, page by page, with progress and cancel. */
+/** The server's streamed CSV of what the Serials tab shows (its filters and sort), with a BOM for spreadsheets. */
+export function serialExportUrl(itemId: number, f: SerialFilters): string {
+  return `/api/items/${itemId}/serials.csv${qs({
+    status: f.status,
+    locationId: f.locationId,
+    q: f.q.trim(),
+    warrantyExpiringWithinDays: f.warrantyDays,
+    sort: f.sort,
+    direction: f.direction,
+    bom: 1,
+  })}`;
+}
+
+/**
+ * Exports every serial that matches the current filters. The server streams the CSV (keyset-paged reads);
+ * the button counts rows as they arrive, can cancel, and saves the file when the stream is complete.
+ */
 export function ExportButton({ item, filters }: { item: Item; filters: SerialFilters }) {
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [progress, setProgress] = useState<{ rows: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const cancelled = useRef(false);
+  const controller = useRef<AbortController | null>(null);
 
   const run = async () => {
-    cancelled.current = false;
     setError(null);
-    const parts: string[] = [toCsv([CSV_HEADER])];
-    let cursor: string | undefined;
-    let done = 0;
-    setProgress({ done: 0, total: 0 });
+    const abort = new AbortController();
+    controller.current = abort;
+    setProgress({ rows: 0 });
     try {
-      do {
-        const page = await get<SerialPage>(serialListUrl(item.id, filters, cursor, 500));
-        if (page.serials.length > 0) parts.push(toCsv(page.serials.map(serialCsvRow)));
-        done += page.serials.length;
-        setProgress({ done, total: page.counts.total });
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && !cancelled.current);
-      if (cancelled.current) return;
-      const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
+      const res = await fetch(serialExportUrl(item.id, filters), {
+        credentials: 'same-origin',
+        signal: abort.signal,
+      });
+      if (!res.ok || !res.body) {
+        let problem: Partial<Problem> = {};
+        try {
+          problem = (await res.json()) as Problem;
+        } catch {
+          // not a problem document
+        }
+        throw new ApiError(
+          res.status,
+          problem.code ?? 'HTTP_ERROR',
+          problem.detail ?? `The server answered ${res.status}.`,
+        );
+      }
+      const parts: Uint8Array[] = [];
+      const reader = res.body.getReader();
+      let lines = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        // Record ends are CRLF; a line break inside a quoted cell is a lone LF, so this counts rows.
+        for (let i = 1; i < value.length; i++) if (value[i] === 10 && value[i - 1] === 13) lines++;
+        setProgress({ rows: Math.max(0, lines - 1) });
+      }
+      const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type: 'text/csv;charset=utf-8' }));
       const a = document.createElement('a');
       a.href = url;
       a.download = `${item.sku}-serials.csv`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
-      setError(toApiError(err));
+      if (!abort.signal.aborted) setError(toApiError(err));
     } finally {
+      controller.current = null;
       setProgress(null);
     }
   };
@@ -42,9 +76,8 @@ export function ExportButton({ item, filters }: { item: Item; filters: SerialFil
   if (progress) {
     return (
       <span className="export-progress" role="status">
-        Exporting {progress.done}
-        {progress.total ? ` of about ${progress.total}` : ''}…
-        <button type="button" className="link-button" onClick={() => (cancelled.current = true)}>
+        Exporting {progress.rows.toLocaleString()} serials…
+        <button type="button" className="link-button" onClick={() => controller.current?.abort()}>
           Cancel
         </button>
       </span>

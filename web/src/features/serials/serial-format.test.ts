@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { documentPath, formatDocument, formatWarranty, toCsv } from './serial-format';
+import { documentPath, formatDocument, formatWarranty } from './serial-format';
 
 describe('serial formatting', () => {
   it('names documents the way the grid shows them', () => {
     expect(formatDocument({ type: 'manual', number: null })).toBe('Manual entry');
     expect(formatDocument({ type: 'transfer', number: 'TR-000003' })).toBe('TR-000003');
     expect(formatDocument({ type: 'purchase_order', number: '1-14' })).toBe('PO 1-14');
+    expect(formatDocument({ type: 'import', number: '3' })).toBe('Import #3');
     expect(documentPath({ type: 'purchase_order', number: '1-14' })).toBe('/documents/purchase_order/1-14');
     expect(documentPath({ type: 'manual', number: null })).toBeNull();
     expect(formatDocument(null)).toBe('');
@@ -19,11 +20,5 @@ describe('serial formatting', () => {
       'Expired (on 2025-01-01)',
     );
     expect(formatWarranty({ warrantyStatus: 'no_warranty', warrantyEndDate: null })).toBe('No warranty');
-  });
-
-  it('writes RFC 4180 CSV and defuses spreadsheet formulas', () => {
-    expect(toCsv([['a', 'b,c', 'say "hi"', 'line\nbreak', '=SUM(A1)', '-5']])).toBe(
-      'a,"b,c","say ""hi""","line\nbreak",\'=SUM(A1),\'-5\r\n',
-    );
   });
 });

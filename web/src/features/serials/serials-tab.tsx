@@ -18,6 +18,7 @@ import { AddSerialDialog } from './add-serial-dialog';
 import { SerialDetailDialog } from './serial-detail-dialog';
 import { TransferDialog } from '../transfers/transfer-dialog';
 import { ExportButton } from './export-button';
+import { ImportButton } from '../imports/import-dialog';
 import { PrintLabelsButton } from '../labels/print-labels';
 import { formatWarranty } from './serial-format';
 import { DocumentLink } from '../../components/document-link';
@@ -269,6 +270,7 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
             Add Serial
           </button>
         )}
+        {canManage && <ImportButton item={item} />}
         {canTransfer && (
           <button type="button" disabled={selected.size === 0} onClick={() => setTransferring(true)}>
             Transfer{selected.size > 0 ? ` (${selected.size})` : ''}

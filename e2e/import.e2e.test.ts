@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, SCREENSHOTS, startServer, type RunningServer } from './support/server.js';
+
+// Importing serials for stock already on the shelf: a CSV with mistakes gets a dry-run report listing each
+// bad row, the fixed file (with headers of its own, so the mapping step) is committed as Import #N, and
+// the serials appear on the Serials tab with that Source.
+describe('CSV import in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+  let itemId: number;
+
+  const writeCsv = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serialtrack-e2e-import-'));
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+
+    await page.goto(server.url);
+    await page.getByLabel('Password (at least 10 characters)').fill('admin-password-123');
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    await page.getByRole('heading', { name: 'Items' }).waitFor();
+    // The catalogue through the API with the page's session: the import is what this test is about.
+    const session = await page.request.get(`${server.url}/api/auth/session`);
+    const csrf = ((await session.json()) as { csrfToken: string }).csrfToken;
+    const api = async (url: string, data: object) => {
+      const res = await page.request.post(`${server.url}${url}`, { data, headers: { 'x-csrf-token': csrf } });
+      expect(res.status(), await res.text()).toBe(201);
+      return (await res.json()) as { id: number };
+    };
+    const r1 = await api('/api/locations', { code: 'R1-1A', name: 'Rack 1' });
+    await api('/api/locations', { code: 'R1-1B', name: 'Rack 1 B' });
+    itemId = (
+      await api('/api/items', {
+        sku: 'ALT-12V',
+        name: 'Alternator',
+        trackSerials: true,
+        primaryLocationId: r1.id,
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a CSV with errors gets a report of each bad row and cannot be committed', async () => {
+    await page.goto(`${server.url}/items/${itemId}`);
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import Serials — ALT-12V' });
+    const bad = writeCsv(
+      'with-errors.csv',
+      'Serial Number,Location,Status\r\nIMP-1,R1-1A,In Stock\r\nIMP-1,R1-1A,In Stock\r\nIMP-2,R9-9Z,In Stock\r\nIMP-3,R1-1B,Sold\r\n',
+    );
+    await dialog.getByLabel('CSV file').setInputFiles(bad);
+    const errors = dialog.getByRole('table', { name: 'Rows with errors' });
+    await errors.waitFor();
+    const text = await errors.textContent();
+    expect(text).toContain('Serial IMP-1 appears more than once in the file (first on line 2).');
+    expect(text).toContain('There is no location R9-9Z.');
+    expect(text).toContain('An import cannot create Sold serials');
+    expect(await dialog.textContent()).toContain('4 rows, 1 valid, 3 with errors');
+    expect(await dialog.getByRole('button', { name: 'Commit' }).count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-report.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByLabel('CSV file').waitFor();
+  });
+
+  it('the fixed file, with its own headers, is mapped, checked and committed as Import #N', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Import Serials — ALT-12V' });
+    const fixed = writeCsv(
+      'fixed.csv',
+      '\uFEFFNuméro;Emplacement;Remarque\r\nIMP-1;R1-1A;"Boxed; sealed"\r\nIMP-2;R1-1B;\r\nIMP-3;R1-1B;Dented\r\n',
+    );
+    await dialog.getByLabel('CSV file').setInputFiles(fixed);
+    await dialog.getByLabel('Field for column Numéro').selectOption('serialNumber');
+    await dialog.getByLabel('Field for column Emplacement').selectOption('location');
+    await dialog.getByLabel('Field for column Remarque').selectOption('conditionNotes');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const effect = dialog.getByRole('table', { name: 'Effect on serial counts' });
+    await effect.waitFor();
+    expect(await dialog.textContent()).toContain('3 rows, 3 valid, 0 with errors');
+    expect(await effect.textContent()).toContain('R1-1B');
+    await dialog.getByRole('button', { name: 'Commit' }).click();
+    await dialog.getByText('Imported 3 serials as Import #2.').waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const row = page.getByRole('row').filter({ hasText: 'IMP-3' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Import #2');
+    expect(await row.textContent()).toContain('R1-1B');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'serials-after-import.png') });
+    // Source links to the import document.
+    await row.getByRole('link', { name: 'Import #2' }).click();
+    await page.getByRole('heading', { name: 'Import #2' }).waitFor();
+    expect(await page.textContent('body')).toContain('fixed.csv');
+  });
+});
