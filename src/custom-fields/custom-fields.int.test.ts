@@ -274,6 +274,26 @@ describeEachDialect('custom fields per serial', (dialect) => {
       expect(statusEdit.statusCode).toBe(409);
     });
 
+    it('lets exactly one of two concurrent edits made from the same read win', async () => {
+      const { version } = (
+        await t.admin.get(`/api/serials/${serialId}/custom-fields`)
+      ).json<SerialFieldsJson>();
+      const before = (await customEvents(serialId)).length;
+      const results = await Promise.all([
+        setValues(serialId, byName({ Amperage: '200' }), { version }),
+        setValues(serialId, byName({ Amperage: '300' }), { version }),
+      ]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      const winner = results.find((r) => r.statusCode === 200)!.json<SerialFieldsJson>();
+      const amperage = winner.fields.find((x) => x.name === 'Amperage')!.value;
+      expect(['200', '300']).toContain(amperage);
+      expect((await valuesOf(serialId))['Amperage']).toBe(amperage);
+      const events = await customEvents(serialId);
+      expect(events.slice(before)).toEqual([
+        { field: 'Amperage', fieldId: f['Amperage']!.id, type: 'number', from: '100', to: amperage },
+      ]);
+    });
+
     it('enforces required fields on write', async () => {
       const ptId = await makePartType('Batteries');
       const cca = await defineField(ptId, { name: 'Cold cranking amps', type: 'number', required: true });

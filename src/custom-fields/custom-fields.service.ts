@@ -16,6 +16,11 @@ export interface CustomFieldInput {
 
 const MAX_FIELDS_PER_PART_TYPE = 100;
 
+function isForeignKeyViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
 const nameTaken = (name: string) =>
   conflict('CUSTOM_FIELD_NAME_TAKEN', `This part type already has a custom field named "${name}".`, [
     { field: 'name', code: 'taken', message: 'Already taken' },
@@ -189,16 +194,22 @@ export function createCustomFieldsService(db: Db) {
      */
     async remove(partTypeId: number, fieldId: number): Promise<void> {
       const field = await requireField(partTypeId, fieldId);
-      await db.transaction().execute(async (tx) => {
-        const n = await customFieldsRepository.countSerialValues(tx, fieldId);
-        if (n > 0) {
-          throw conflict(
-            'CUSTOM_FIELD_IN_USE',
-            `${n} serial(s) have a value for "${field.name}", so it cannot be deleted. Clear those values first.`,
-          );
-        }
-        await customFieldsRepository.deleteDefinition(tx, fieldId);
-      });
+      const inUse = (n: number | null) =>
+        conflict(
+          'CUSTOM_FIELD_IN_USE',
+          `${n === null ? 'Serials now' : `${n} serial(s)`} have a value for "${field.name}", so it cannot be deleted. Clear those values first.`,
+        );
+      try {
+        await db.transaction().execute(async (tx) => {
+          const n = await customFieldsRepository.countSerialValues(tx, fieldId);
+          if (n > 0) throw inUse(n);
+          await customFieldsRepository.deleteDefinition(tx, fieldId);
+        });
+      } catch (err) {
+        // A value written concurrently, after the count: the foreign key refuses the delete.
+        if (isForeignKeyViolation(err)) throw inUse(null);
+        throw err;
+      }
     },
   };
   return service;

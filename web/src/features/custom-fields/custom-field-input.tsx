@@ -54,10 +54,3 @@ export function CustomFieldInput({
     />
   );
 }
-
-/** How a stored value reads: booleans as Yes/No, nothing as a dash. */
-export function formatCustomValue(type: string, value: string | null | undefined): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (type === 'boolean') return value === 'true' ? 'Yes' : 'No';
-  return value;
-}

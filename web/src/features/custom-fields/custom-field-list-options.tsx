@@ -1,28 +1,6 @@
 import type { CustomField } from '../../api/types';
 import { CustomFieldInput } from './custom-field-input';
-
-/** Custom-field options of the serial list: optional columns and one exact-value filter. */
-export interface CustomFieldListOptions {
-  showColumns: boolean;
-  filterFieldId: string;
-  filterValue: string;
-}
-
-export const NO_CUSTOM_FIELD_OPTIONS: CustomFieldListOptions = {
-  showColumns: false,
-  filterFieldId: '',
-  filterValue: '',
-};
-
-/** The list URL with `fields=1` (columns) and `cf.<fieldId>=value` (filter) added. */
-export function withCustomFieldParams(url: string, o: CustomFieldListOptions): string {
-  const extra = new URLSearchParams();
-  if (o.showColumns) extra.set('fields', '1');
-  if (o.filterFieldId && o.filterValue.trim()) extra.set(`cf.${o.filterFieldId}`, o.filterValue.trim());
-  const s = extra.toString();
-  if (!s) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}${s}`;
-}
+import type { CustomFieldListOptions } from './custom-field-format';
 
 export function CustomFieldListControls({
   fields,

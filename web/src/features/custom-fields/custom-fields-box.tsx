@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, get, toApiError, type ApiError } from '../../api/client';
 import type { CustomFieldValue, Item, ItemCustomFieldDefaults, SerialCustomFields } from '../../api/types';
 import { FormError } from '../../components/form-error';
-import { CustomFieldInput, formatCustomValue } from './custom-field-input';
+import { CustomFieldInput } from './custom-field-input';
+import { formatCustomValue } from './custom-field-format';
 import './custom-fields.css';
 
 /** What the custom-fields box edits: the item's Default Serial Q&A or one serial. */

@@ -9,10 +9,8 @@ import { useCan } from '../auth/session';
 import { formatDateTime, formatEventKind, formatWarranty } from './serial-format';
 import { DocumentLink } from '../../components/document-link';
 import { PrintLabelsButton } from '../labels/print-labels';
-import {
-  describeCustomFieldData,
-  SerialCustomFieldsSection,
-} from '../custom-fields/serial-custom-fields-section';
+import { SerialCustomFieldsSection } from '../custom-fields/serial-custom-fields-section';
+import { describeCustomFieldData } from '../custom-fields/custom-field-format';
 
 export function SerialDetailDialog({ serialId, onClose }: { serialId: number; onClose: () => void }) {
   const queryClient = useQueryClient();

@@ -29,12 +29,12 @@ import {
   type CustomFieldsTarget,
 } from '../custom-fields/custom-fields-box';
 import { BulkSetDialog } from '../custom-fields/bulk-set-dialog';
+import { CustomFieldListControls } from '../custom-fields/custom-field-list-options';
 import {
-  CustomFieldListControls,
+  formatCustomValue,
   NO_CUSTOM_FIELD_OPTIONS,
   withCustomFieldParams,
-} from '../custom-fields/custom-field-list-options';
-import { formatCustomValue } from '../custom-fields/custom-field-input';
+} from '../custom-fields/custom-field-format';
 
 type SortKey = 'serialNumber' | 'dateReceived' | 'status';
 export interface SerialFilters {
