@@ -165,6 +165,37 @@ describeEachDialect('labels and scanning', (dialect) => {
     expect(problemOf(none).code).toBe('NO_SERIALS');
   });
 
+  it('refuses, rather than guesses, when two receipts of one order share a timestamp', async () => {
+    const supplierId = await makeSupplier(t.admin, 'Same Instant Supply');
+    const po = await createPo(t.admin, supplierId, [{ itemId, quantityOrdered: 4 }]);
+    const res = await t.admin.post(`/api/purchase-orders/${po.id}/receipts`, {
+      lines: [
+        { lineId: po.lines[0]!.id, allocations: [{ locationId: locA, quantity: 1, serials: ['ALT-0201'] }] },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { receipt } = res.json<ReceiptJson>();
+    // Two app servers receiving the same order in the same millisecond: the serials cannot say whose they are.
+    const { db } = t.runtime.database;
+    const first = await db
+      .selectFrom('receipts')
+      .selectAll()
+      .where('id', '=', receipt.id)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('receipts')
+      .values({
+        number: `${first.number}-twin`,
+        purchase_order_id: po.id,
+        at: first.at,
+        user_id: first.user_id,
+      })
+      .execute();
+    const ambiguous = await t.admin.get(`/api/receipts/${receipt.id}/labels`);
+    expect(ambiguous.statusCode).toBe(409);
+    expect(problemOf(ambiguous).code).toBe('RECEIPT_SERIALS_AMBIGUOUS');
+  });
+
   it('lets anyone with INV_VIEW print, and no one without it', async () => {
     const viewer = await t.userWith(['INV_VIEW']);
     pdfOf(await viewer.get(`/api/serials/${serials[0]!.id}/labels`));
