@@ -100,7 +100,12 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
     const db = new SQLite(dbFile, { readonly: true });
     try {
       const applied = db.prepare('select name from schema_migrations').all() as { name: string }[];
-      expect(applied.map((m) => m.name)).toEqual(['0001-initial', '0002-documents']);
+      expect(applied.map((m) => m.name)).toEqual([
+        '0001-initial',
+        '0002-documents',
+        '0003-custom-fields',
+        '0004-imports',
+      ]);
     } finally {
       db.close();
     }

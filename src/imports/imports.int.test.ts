@@ -318,6 +318,49 @@ describeEachDialect('imports', (dialect) => {
     expect(left).toEqual([]);
   });
 
+  it("imports custom fields by name; blank cells take the item's Default Serial Q&A", async () => {
+    const pt = await t.admin.post('/api/part-types', { name: 'Starter' });
+    const partTypeId = pt.json<{ id: number }>().id;
+    const field = async (body: object) =>
+      (await t.admin.post(`/api/part-types/${partTypeId}/custom-fields`, body)).json<{ id: number }>().id;
+    const colour = await field({ name: 'Colour', type: 'choice', choices: ['Red', 'Blue'] });
+    const voltage = await field({ name: 'Voltage', type: 'number' });
+    const item = await makeItem(t.admin, 'CF-1', { primaryLocationId: r1, partTypeId });
+    const defaults = await t.admin.request('PUT', `/api/items/${item}/custom-field-defaults`, {
+      values: { [colour]: 'Blue', [voltage]: '12' },
+    });
+    expect(defaults.statusCode, defaults.body).toBe(200);
+
+    const bad = await dryRun('Serial,colour,Voltage,Weight\nCF-A,red,,\nCF-B,Green,x,\n', {
+      itemId: item,
+      mapping: { Weight: 'custom:Weight' },
+    });
+    expect(codes(bad.res)).toEqual(['3:Voltage:bad_custom_value', '3:colour:bad_custom_value']);
+    const unknown = await dryRun('Serial,Weight\nCF-A,3\n', {
+      itemId: item,
+      mapping: { Weight: 'custom:Weight' },
+    });
+    expect(codes(unknown.res)).toEqual(['2:Weight:unknown_custom_field']);
+
+    const { imp, res } = await dryRun('Serial,colour,Voltage\nCF-A,red,\nCF-B,,24.50\n', { itemId: item });
+    expect(res.json<ImportJson>().report).toMatchObject({ rowsWithErrors: 0 });
+    expect((await t.admin.post(`/api/imports/${imp.id}/commit`)).statusCode).toBe(200);
+    const values = await t.runtime.database.db
+      .selectFrom('serial_custom_values as v')
+      .innerJoin('serials as s', 's.id', 'v.serial_id')
+      .select(['s.serial_number', 'v.field_id', 'v.value'])
+      .where('s.item_id', '=', item)
+      .orderBy('s.serial_number')
+      .orderBy('v.field_id')
+      .execute();
+    expect(values).toEqual([
+      { serial_number: 'CF-A', field_id: colour, value: 'Red' },
+      { serial_number: 'CF-A', field_id: voltage, value: '12' },
+      { serial_number: 'CF-B', field_id: colour, value: 'Blue' },
+      { serial_number: 'CF-B', field_id: voltage, value: '24.5' },
+    ]);
+  });
+
   it('never crashes nor writes a serial on fuzzed input', async () => {
     const before = await serialTotal();
     let seed = 42;

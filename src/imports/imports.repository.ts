@@ -123,16 +123,36 @@ export const importsRepository = {
       .execute();
   },
 
-  listErrors(db: Executor, importId: number, afterLine: number, limit: number) {
-    return db
+  /**
+   * Errors by line after `afterLine`: about `limit`, always whole lines, so paging by line never splits
+   * one. Within a line they sort byte-wise in code, as database collations order mixed case differently.
+   */
+  async listErrors(db: Executor, importId: number, afterLine: number, limit: number) {
+    const rows = await db
       .selectFrom('import_errors')
       .select(['line', 'column_name', 'code', 'message'])
       .where('import_id', '=', importId)
       .where('line', '>', afterLine)
       .orderBy('line')
-      .orderBy('column_name')
       .limit(limit)
       .execute();
+    const last = rows[rows.length - 1]?.line;
+    const whole =
+      last === undefined
+        ? rows
+        : [
+            ...rows.filter((r) => r.line < last),
+            ...(await db
+              .selectFrom('import_errors')
+              .select(['line', 'column_name', 'code', 'message'])
+              .where('import_id', '=', importId)
+              .where('line', '=', last)
+              .execute()),
+          ];
+    const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return whole.sort(
+      (a, b) => a.line - b.line || byteOrder(a.column_name, b.column_name) || byteOrder(a.code, b.code),
+    );
   },
 
   /** What the error-free rows would add, per item, location and status. */
