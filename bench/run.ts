@@ -5,7 +5,7 @@
  * floor" (the same database work straight through the driver). The run builds its own fresh databases and
  * removes them at the end, also on failure or Ctrl-C.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,6 +88,8 @@ const S = {
   httpConcurrency: envInt('BENCH_HTTP_CONCURRENCY', 32, 1),
   httpDeadlineMs: envInt('BENCH_HTTP_TIMEOUT_S', 120, 1) * 1000,
   seed: envInt('BENCH_SEED', 42),
+  /** Rows of the CSV import (bench/import.ts, SQLite only, in its own process); 0 skips it. */
+  importRows: envInt('BENCH_IMPORT_ROWS', SERIALS),
   pageSize: 50,
   warmup: 200,
 };
@@ -344,6 +346,42 @@ async function bulk(
     heapUsedMaxMb,
     rssMaxSampledMb,
   };
+}
+
+interface ImportResult {
+  rows: number;
+  productSeconds: number;
+  rawSeconds: number;
+  productPeakRssMb: number;
+  output: string;
+}
+
+/**
+ * The CSV import benchmark (bench/import.ts) in a process of its own, so that its peak RSS is the import's
+ * alone. Its figures are read back from what it prints.
+ */
+function runImportBench(rows: number): Promise<ImportResult> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'import.ts');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, '--rows', String(rows)],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`bench/import.ts failed: ${String(stderr).trim() || err.message}`));
+        const product = /product .*= ([\d.]+) s .*peak RSS (\d+) MB/.exec(stdout);
+        const raw = /raw floor ([\d.]+) s/.exec(stdout);
+        if (!product || !raw) return reject(new Error(`bench/import.ts printed no figures:\n${stdout}`));
+        resolve({
+          rows,
+          productSeconds: Number(product[1]),
+          rawSeconds: Number(raw[1]),
+          productPeakRssMb: Number(product[2]),
+          output: stdout.trim(),
+        });
+      },
+    );
+  });
 }
 
 function expect(condition: boolean, message: string): asserts condition {
@@ -812,6 +850,16 @@ async function main(): Promise<void> {
     truncated: load.truncated,
   };
 
+  // 9. CSV import of as many rows as serials above, SQLite only (bench/import.ts has no PostgreSQL floor).
+  let csvImport: ImportResult | { error: string } | null = null;
+  if (!usePostgres && S.importRows > 0) {
+    log(`CSV import: bench/import.ts --rows ${S.importRows} in its own process …`);
+    csvImport = await runImportBench(S.importRows).catch((err: unknown) => ({
+      error: err instanceof Error ? err.message : String(err),
+    }));
+    if ('error' in csvImport) log(csvImport.error);
+  }
+
   // ------------------------------------------------------------------------------------------- report
   const t = TARGETS_SQLITE;
   const n = (x: number) => x.toLocaleString('en-US');
@@ -941,7 +989,7 @@ async function main(): Promise<void> {
     ),
     figure(
       'receive_typed',
-      `receive 1 PO line of ${n(S.receiptSerials)} typed serials, 2 locations (median of ${S.receipts})`,
+      `receive PO line, ${n(S.receiptSerials)} typed serials (median of ${S.receipts})`,
       's',
       median(receiptTimes.product) / 1000,
       median(receiptTimes.raw) / 1000,
@@ -949,7 +997,7 @@ async function main(): Promise<void> {
     ),
     figure(
       'receive_auto_numbered',
-      `receive 1 PO line of ${n(S.receiptSerials)}, automatic numbering`,
+      `receive PO line, ${n(S.receiptSerials)} auto-numbered serials`,
       's',
       autoReceiptMs / 1000,
       null,
@@ -957,7 +1005,7 @@ async function main(): Promise<void> {
     ),
     figure(
       'sale_complete',
-      `sale of ${n(S.saleSerials)} serials, created and completed (median of ${S.sales})`,
+      `sale of ${n(S.saleSerials)} serials, completed (median of ${S.sales})`,
       'ms',
       median(saleTimes.product),
       median(saleTimes.raw),
@@ -983,6 +1031,22 @@ async function main(): Promise<void> {
       null,
     ),
   );
+  if (csvImport && !('error' in csvImport)) {
+    figures.push(
+      figure(
+        'csv_import',
+        `CSV import of ${n(csvImport.rows)} rows (dry run + commit)`,
+        'rows/s',
+        csvImport.rows / csvImport.productSeconds,
+        csvImport.rows / csvImport.rawSeconds,
+        { kind: 'ratioAtLeast', value: t.bulkRatio },
+      ),
+      figure('csv_import_rss', 'peak RSS of the import process', 'MB', csvImport.productPeakRssMb, null, {
+        kind: 'below',
+        value: t.peakRssMb,
+      }),
+    );
+  }
   if (bigBulk) {
     figures.push(
       figure(
@@ -1029,6 +1093,7 @@ async function main(): Promise<void> {
       status,
       documents,
       http,
+      csvImport,
     },
   };
 
@@ -1040,6 +1105,7 @@ async function main(): Promise<void> {
       `${codeVersion.srcFilesChanged ?? '?'} file(s) under src/ changed or new vs that commit\n`,
   );
   console.log(table);
+  if (csvImport && 'error' in csvImport) console.log(`\nCSV import: not measured, ${csvImport.error}`);
   console.log(`\nPhases (main thread):\n\n${renderPhases(phases)}`);
   console.log(
     `\n1-minute load average: ${loadAtStart.toFixed(2)} at start, ${loadAverage().toFixed(2)} at end ` +
