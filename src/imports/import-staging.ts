@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Db, Executor } from '../db/database.js';
 import type { Insertable } from 'kysely';
@@ -32,6 +33,14 @@ export interface StagingLookups {
   locationByCode: (code: string) => ImportLocation | undefined;
   customFields: (partTypeId: number) => ReadonlyMap<string, ImportCustomField>;
   customFieldNames: string[];
+  /**
+   * The custom values a new serial of the item starts with, by field name in field order: the file's
+   * values over the item's Default Serial Q&A (what the "created" history row records).
+   */
+  initialCustomValues: (
+    itemId: number,
+    explicit: Record<number, string> | null,
+  ) => Record<string, string> | undefined;
   /** Loads the items of these SKUs into the cache (one query per batch). */
   loadSkus: (skus: Iterable<string>) => Promise<void>;
   itemBySku: (sku: string) => ImportItem | undefined;
@@ -86,6 +95,28 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
     : [...new Set(defs.map((d) => d.name))];
   const items = new Map<string, ImportItem | null>();
   const empty = new Map<string, ImportCustomField>();
+  const partTypeOf = new Map<number, number | null>();
+  const defaultsOf = new Map<number, Map<number, string>>();
+  const orderedFields = new Map<number, { id: number; name: string }[]>();
+  for (const d of defs) {
+    const list = orderedFields.get(d.part_type_id) ?? [];
+    list.push({ id: d.id, name: d.name });
+    orderedFields.set(d.part_type_id, list);
+  }
+  const loadDefaults = async (itemIds: number[]) => {
+    for (let i = 0; i < itemIds.length; i += 500) {
+      const rows = await importsRepository.itemDefaults(db, itemIds.slice(i, i + 500));
+      for (const r of rows) {
+        const map = defaultsOf.get(r.item_id) ?? new Map<number, string>();
+        map.set(r.field_id, r.value);
+        defaultsOf.set(r.item_id, map);
+      }
+    }
+  };
+  if (scope) {
+    partTypeOf.set(scope.id, scope.part_type_id);
+    await loadDefaults([scope.id]);
+  }
   return {
     scopeItem: scope ? toImportItem(scope) : null,
     locationByCode: (code) => byCode.get(code) ?? byLower.get(code.toLowerCase()) ?? undefined,
@@ -101,10 +132,25 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
           .where('sku', 'in', chunk)
           .execute();
         for (const s of chunk) items.set(s, null);
-        for (const r of rows) items.set(r.sku, toImportItem(r));
+        for (const r of rows) {
+          items.set(r.sku, toImportItem(r));
+          partTypeOf.set(r.id, r.part_type_id);
+        }
+        await loadDefaults(rows.map((r) => r.id));
       }
     },
     itemBySku: (sku) => items.get(sku) ?? undefined,
+    initialCustomValues(itemId, explicit) {
+      const partTypeId = partTypeOf.get(itemId);
+      const defaults = defaultsOf.get(itemId);
+      if (partTypeId == null || (!explicit && !defaults)) return undefined;
+      const out: Record<string, string> = {};
+      for (const f of orderedFields.get(partTypeId) ?? []) {
+        const value = explicit?.[f.id] ?? defaults?.get(f.id);
+        if (value !== undefined) out[f.name] = value;
+      }
+      return Object.keys(out).length > 0 ? out : undefined;
+    },
   };
 }
 
@@ -151,6 +197,7 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
   let rowsParsed = 0;
   let batch: { line: number; cells: string[] }[] = [];
   let malformed: ImportErrorsTable[] = [];
+  let columns: Record<string, unknown> = {};
 
   const flush = async () => {
     if (!ctx) return;
@@ -177,9 +224,14 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
       for (const [fieldId, value] of custom) {
         values.push({ import_id: target.importId, line: row.line, field_id: Number(fieldId), value });
       }
+      // The shape createSerialsInTx writes ({ conditionNotes, customFields }), plus the warranty end an
+      // import may set.
       const data: Record<string, unknown> = {};
       if (row.conditionNotes) data['conditionNotes'] = row.conditionNotes;
       if (row.warrantyEndDate) data['warrantyEndDate'] = row.warrantyEndDate;
+      const customFields =
+        row.itemId === null ? undefined : lookups.initialCustomValues(row.itemId, row.customValues);
+      if (customFields) data['customFields'] = customFields;
       rows.push({
         import_id: target.importId,
         line: row.line,
@@ -221,9 +273,10 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
         customFieldNames: lookups.customFieldNames,
         skuRequired: lookups.scopeItem === null,
       });
+      columns = { headers: event.headers, targets: plan.targets, ignored: plan.ignored };
       const saved = await importsRepository.updateIfStatus(db, target.importId, 'uploading', {
         delimiter: event.delimiter,
-        columns: JSON.stringify({ headers: event.headers, targets: plan.targets, ignored: plan.ignored }),
+        columns: JSON.stringify(columns),
         updated_at: nowIso(),
       });
       if (!saved) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
@@ -265,14 +318,29 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
     await importsRepository.flagDuplicatesInFile(tx, target.importId, serialColumn);
     await importsRepository.flagExisting(tx, target.importId, serialColumn);
     const totals = await importsRepository.errorTotals(tx, target.importId);
+    // What the commit must find unchanged: the history rows record these defaults.
+    const defaults = await defaultsFingerprint(tx, target.importId);
     const staged = await importsRepository.updateIfStatus(tx, target.importId, 'uploading', {
       status: 'staged',
       rows_parsed: rowsParsed,
       bytes_read: bytesRead,
       rows_with_errors: totals.rows,
       error_count: totals.errors,
+      columns: JSON.stringify({ ...columns, defaults }),
       updated_at: nowIso(),
     });
     if (!staged) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
   });
+}
+
+/** A digest of the Default Serial Q&A of the items an import adds serials to. */
+export async function defaultsFingerprint(db: Executor, importId: number): Promise<string> {
+  const itemIds = (await importsRepository.stagedItemIds(db, importId)).map((r) => r.item_id!);
+  const hash = createHash('sha256');
+  for (let i = 0; i < itemIds.length; i += 500) {
+    for (const d of await importsRepository.itemDefaults(db, itemIds.slice(i, i + 500))) {
+      hash.update(`${d.item_id}\u0000${d.field_id}\u0000${d.value}\u0001`);
+    }
+  }
+  return hash.digest('hex');
 }

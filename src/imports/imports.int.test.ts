@@ -359,6 +359,21 @@ describeEachDialect('imports', (dialect) => {
       { serial_number: 'CF-B', field_id: colour, value: 'Blue' },
       { serial_number: 'CF-B', field_id: voltage, value: '24.5' },
     ]);
+    // The created history row records the values the serial started with, as Add Serial's does.
+    const cfA = await t.admin.get(`/api/items/${item}/serials?q=CF-A`);
+    const detail = await t.admin.get(
+      `/api/serials/${cfA.json<{ serials: { id: number }[] }>().serials[0]!.id}`,
+    );
+    expect(detail.json<{ history: { data: unknown }[] }>().history[0]!.data).toEqual({
+      customFields: { Colour: 'Red', Voltage: '12' },
+    });
+
+    // Defaults changed between the dry run and the commit: the history would be wrong, so it is refused.
+    const later = await dryRun('Serial\nCF-C\n', { itemId: item });
+    await t.admin.request('PUT', `/api/items/${item}/custom-field-defaults`, { values: { [colour]: 'Red' } });
+    const refused = await t.admin.post(`/api/imports/${later.imp.id}/commit`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'DATA_CHANGED' });
   });
 
   it('never crashes nor writes a serial on fuzzed input', async () => {

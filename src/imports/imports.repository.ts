@@ -325,6 +325,22 @@ export const importsRepository = {
     return { stock, serials };
   },
 
+  /** The Default Serial Q&A values of these items that belong to their part type's fields. */
+  itemDefaults(db: Executor, itemIds: number[]) {
+    if (itemIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('item_custom_defaults as d')
+      .innerJoin('items as i', 'i.id', 'd.item_id')
+      .innerJoin('custom_field_definitions as f', (j) =>
+        j.onRef('f.id', '=', 'd.field_id').onRef('f.part_type_id', '=', 'i.part_type_id'),
+      )
+      .select(['d.item_id', 'd.field_id', 'd.value'])
+      .where('d.item_id', 'in', itemIds)
+      .orderBy('d.item_id')
+      .orderBy('d.field_id')
+      .execute();
+  },
+
   customFieldDefinitions(db: Executor) {
     return db
       .selectFrom('custom_field_definitions')

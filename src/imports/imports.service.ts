@@ -11,7 +11,7 @@ import { CountDeltas } from '../serials/serial-ledger.js';
 import { PRESENT_STATUSES } from '../serials/serial-status.js';
 import { readCsv } from './csv-reader.js';
 import { FIELD_LABELS, IMPORT_FIELDS, planColumns, planIsComplete } from './import-columns.js';
-import { loadLookups, planProblems, stageCsv } from './import-staging.js';
+import { defaultsFingerprint, loadLookups, planProblems, stageCsv } from './import-staging.js';
 import { importsRepository, type ImportRow } from './imports.repository.js';
 import type { createImportBody, importViewSchema, inspectResultSchema } from './imports.schemas.js';
 
@@ -285,6 +285,13 @@ export function createImportsService(db: Db) {
             throw conflict(
               'DATA_CHANGED',
               'A location of this import was deactivated after the dry run. Nothing was imported.',
+            );
+          }
+          const staged = imp.columns ? (JSON.parse(imp.columns) as { defaults?: string }) : {};
+          if (staged.defaults !== (await defaultsFingerprint(tx, id))) {
+            throw conflict(
+              'DATA_CHANGED',
+              "An item's Default Serial Q&A changed after the dry run. Nothing was imported; import the file again.",
             );
           }
           const existing = await importsRepository.existingNow(tx, id, 20);
