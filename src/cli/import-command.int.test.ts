@@ -137,4 +137,80 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli import [sqlite]', ()
     expect(res.stdout).toMatch(/Imported 2 serial\(s\) as Import #\d+\./);
     expect(await serialNumbers()).toEqual(['C-1', 'C-2']);
   });
+  /** Runs `serialtrack import` and SIGKILLs it as soon as its stderr shows `marker`. */
+  async function killWhen(args: string[], marker: RegExp): Promise<string> {
+    const env: NodeJS.ProcessEnv = { ...process.env, SERIALTRACK_DB_FILE: dbFile, LOG_LEVEL: 'silent' };
+    delete env['DATABASE_URL'];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: 'pipe' });
+    let stderr = '';
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (marker.test(stderr)) child.kill('SIGKILL');
+      });
+      child.on('close', () => resolve());
+    });
+    clearTimeout(timer);
+    return stderr;
+  }
+
+  it('a kill mid-upload or mid-commit leaves nothing half-imported; the dead upload is cleaned up', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, i) => `KILL-${String(i).padStart(6, '0')},R1-1A`);
+    const file = write('big.csv', `Serial Number,Location\n${rows.join('\n')}\n`);
+    const upload = await killWhen(['import', file, '--item', 'ALT-100'], /Reading [1-9]0%/);
+    expect(upload).toMatch(/Reading [1-9]0%/);
+    const commit = await killWhen(['import', file, '--item', 'ALT-100'], /Committing/);
+    expect(commit).toContain('Committing');
+
+    const rt = await openRuntime(config());
+    try {
+      const db = rt.database.db;
+      const count = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('serials')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('serial_number', 'like', 'KILL-%')
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      // All or nothing: the commit was killed inside its transaction, or finished before the kill landed.
+      expect([0, 150_000]).toContain(await count());
+      const events = await db
+        .selectFrom('serial_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('document_type', '=', 'import')
+        .executeTakeFirstOrThrow();
+      expect(Number(events.n) - 2).toBe(await count()); // the 2 from the earlier test, plus one per serial
+      const countsRow = await db
+        .selectFrom('serial_counts')
+        .select((eb) => eb.fn.sum<number>('count').as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(countsRow.n)).toBe(2 + (await count()));
+
+      const dead = await db
+        .selectFrom('imports')
+        .select(['id', 'status'])
+        .where('status', '=', 'uploading')
+        .execute();
+      expect(dead.length).toBeGreaterThanOrEqual(1);
+      await rt.services.imports.cleanupStale(Date.now() + 60 * 60 * 1000);
+      for (const d of dead) expect((await rt.services.imports.get(d.id)).status).toBe('failed');
+      const staging = await db
+        .selectFrom('import_rows')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(
+          'import_id',
+          'in',
+          dead.map((d) => d.id),
+        )
+        .executeTakeFirstOrThrow();
+      expect(Number(staging.n)).toBe(0);
+    } finally {
+      await rt.close();
+    }
+  }, 120_000);
 });
