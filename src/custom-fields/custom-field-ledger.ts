@@ -248,7 +248,12 @@ export async function parseNewSerialValues(
 export interface CustomFieldFilter {
   fieldId: number;
   value: string | null;
+  /** by_value: few matches, start from the (field_id, value) index; by_serial: walk the serial order. */
+  plan: 'by_value' | 'by_serial';
 }
+
+/** Up to this many matches in the item, starting from the value index and sorting them is cheap. */
+const RARE_VALUE_LIMIT = 2000;
 
 /**
  * Turns `cf.<fieldId>=value` list parameters (by field id) into canonical filters for an item's serials,
@@ -275,10 +280,22 @@ export async function parseCustomFieldFilters(
       continue;
     }
     const parsed = parseCustomValue(field, value);
-    if (parsed.ok) filters.push({ fieldId: field.id, value: parsed.value });
+    if (parsed.ok) filters.push({ fieldId: field.id, value: parsed.value, plan: 'by_serial' });
     else errors.push({ field: `cf.${key}`, code: 'bad_value', message: `${field.name}: ${parsed.message}` });
   }
   if (errors.length > 0) throw invalid('BAD_FILTER', 'A custom field filter cannot be used.', errors);
+  // A bounded count (at most RARE_VALUE_LIMIT index entries) tells a rare value from a common one.
+  for (const f of filters) {
+    if (f.value === null) continue;
+    const n = await customFieldsRepository.countItemMatchesUpTo(
+      db,
+      itemId,
+      f.fieldId,
+      f.value,
+      RARE_VALUE_LIMIT,
+    );
+    if (n < RARE_VALUE_LIMIT) f.plan = 'by_value';
+  }
   return filters;
 }
 

@@ -507,6 +507,42 @@ describeEachDialect('custom fields per serial', (dialect) => {
     });
   });
 
+  describe('filters on a common value (walking the serial order) and a rare one (from the value index)', () => {
+    it('pages the same serials either way', async () => {
+      const item = await makeItem(t.admin, 'ALT-MANY', { primaryLocationId: r1, partTypeId });
+      await put(t.admin, `/api/items/${item}/custom-field-defaults`, { values: byName({ Grade: 'C' }) });
+      // More matches than the rare-value threshold (2,000), so the common value takes the other plan.
+      const numbers = Array.from({ length: 2100 }, (_, i) => `M-${String(i).padStart(5, '0')}`);
+      const created = await addSerials(t.admin, item, numbers);
+      const rare = created.filter((_, i) => i % 100 === 7).map((s) => s.id);
+      const bulk = await t.admin.post(`/api/items/${item}/serials/custom-fields/bulk`, {
+        serialIds: rare,
+        fieldId: f['Grade']!.id,
+        value: 'A',
+      });
+      expect(bulk.json()).toEqual({ changed: 21, unchanged: 0 });
+      const all = async (value: string) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const url = `/api/items/${item}/serials?cf.${f['Grade']!.id}=${value}&limit=500${cursor ? `&cursor=${cursor}` : ''}`;
+          const page: PageJson = (await t.admin.get(url)).json<PageJson>();
+          seen.push(...page.serials.map((s) => s.serialNumber));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return seen;
+      };
+      const common = await all('c');
+      expect(common).toHaveLength(2079);
+      expect(common).toEqual(numbers.filter((_, i) => i % 100 !== 7));
+      expect(await all('A')).toEqual(numbers.filter((_, i) => i % 100 === 7));
+      const desc = (
+        await t.admin.get(`/api/items/${item}/serials?cf.${f['Grade']!.id}=C&direction=desc&limit=3`)
+      ).json<PageJson>();
+      expect(desc.serials.map((s) => s.serialNumber)).toEqual(['M-02099', 'M-02098', 'M-02097']);
+    });
+  });
+
   describe('changing a field that holds values', () => {
     it('refuses a type change or deleting it, and removing a choice in use; allows renaming', async () => {
       const base = `/api/part-types/${partTypeId}/custom-fields`;

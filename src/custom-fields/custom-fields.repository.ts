@@ -175,6 +175,31 @@ export const customFieldsRepository = {
     };
   },
 
+  /** How many of the item's serials have `value` for the field, counting no further than `limit`. */
+  async countItemMatchesUpTo(
+    db: Executor,
+    itemId: number,
+    fieldId: number,
+    value: string,
+    limit: number,
+  ): Promise<number> {
+    const row = await db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('serial_custom_values as v')
+          .innerJoin('serials as s', 's.id', 'v.serial_id')
+          .select('v.serial_id')
+          .where('v.field_id', '=', fieldId)
+          .where('v.value', '=', value)
+          .where('s.item_id', '=', itemId)
+          .limit(limit)
+          .as('m'),
+      )
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
   valuesOfSerials(db: Executor, serialIds: number[]) {
     if (serialIds.length === 0) return Promise.resolve([]);
     return db

@@ -19,7 +19,7 @@ export interface SerialListQuery {
   after?: (string | number)[] | undefined;
   limit: number;
   /** Exact custom value per field (canonical text); null = the serial has no value for the field. */
-  customFilters?: { fieldId: number; value: string | null }[] | undefined;
+  customFilters?: { fieldId: number; value: string | null; plan: 'by_value' | 'by_serial' }[] | undefined;
 }
 
 const serialColumns = [
@@ -124,16 +124,30 @@ export const serialsRepository = {
         .where('serials.warranty_end_date', '<=', q.warrantyEndBetween[1]);
     }
     for (const f of q.customFilters ?? []) {
-      // `id in (…)` lets the planner start from the (field_id, value) index for a selective value, or walk
-      // the serial order and probe the (serial_id, field_id) key for a common one.
-      const withValue = db
-        .selectFrom('serial_custom_values')
-        .select('serial_custom_values.serial_id')
-        .where('serial_custom_values.field_id', '=', f.fieldId);
-      query =
-        f.value === null
-          ? query.where('serials.id', 'not in', withValue)
-          : query.where('serials.id', 'in', withValue.where('serial_custom_values.value', '=', f.value));
+      // A rare value starts from the (field_id, value) index and sorts the few matches; a common one (or
+      // "no value") walks the serials in page order and probes the (serial_id, field_id) key, so a page
+      // costs about its own rows either way. SQLite's planner cannot make this choice itself.
+      if (f.value !== null && f.plan === 'by_value') {
+        query = query.where(
+          'serials.id',
+          'in',
+          db
+            .selectFrom('serial_custom_values')
+            .select('serial_custom_values.serial_id')
+            .where('serial_custom_values.field_id', '=', f.fieldId)
+            .where('serial_custom_values.value', '=', f.value),
+        );
+        continue;
+      }
+      const value = f.value;
+      query = query.where((eb) => {
+        const probe = eb
+          .selectFrom('serial_custom_values as v')
+          .select('v.serial_id')
+          .whereRef('v.serial_id', '=', 'serials.id')
+          .where('v.field_id', '=', f.fieldId);
+        return value === null ? eb.not(eb.exists(probe)) : eb.exists(probe.where('v.value', '=', value));
+      });
     }
     if (q.after) {
       // Row-value comparison, which both SQLite and PostgreSQL answer from the (item_id, key…) index.
