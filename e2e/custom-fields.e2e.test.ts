@@ -120,5 +120,38 @@ describe('Serialized Custom Fields in Chromium', () => {
     expect((await created.textContent()) ?? '').toContain('Core charge paid = true, Grade = B');
     await shot('custom-fields-history');
     await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
+  });
+
+  it('Set field on selected changes existing serials; columns and the filter show the values', async () => {
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Serial' });
+    await dialog.getByLabel('Serial Number').fill('ALT-0002');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await gridRow('ALT-0002').waitFor();
+
+    await page.getByLabel('Select ALT-0001').check();
+    await page.getByLabel('Select ALT-0002').check();
+    await page.getByRole('button', { name: 'Set field on selected (2)' }).click();
+    const bulk = page.getByRole('dialog', { name: 'Set field on selected' });
+    await bulk.getByLabel('Custom field').selectOption({ label: 'Grade' });
+    await bulk.getByLabel('New value').selectOption('C');
+    await bulk.getByRole('button', { name: 'Apply' }).click();
+    await bulk.getByRole('status').filter({ hasText: 'Changed 2 serials.' }).waitFor();
+    await bulk.getByRole('button', { name: 'Done' }).click();
+
+    await page.getByLabel('Custom field columns').check();
+    await page.getByRole('columnheader', { name: 'Grade' }).waitFor();
+    await expect.poll(async () => (await gridRow('ALT-0002').textContent()) ?? '').toContain('C');
+    expect((await gridRow('ALT-0001').textContent()) ?? '').toContain('Yes');
+
+    await page.getByLabel('Filter by custom field').selectOption({ label: 'Grade' });
+    await page.getByLabel('Grade equals').selectOption('A');
+    await page.getByText('No serials match these filters.').waitFor();
+    await page.getByLabel('Grade equals').selectOption('C');
+    await gridRow('ALT-0001').waitFor();
+    await gridRow('ALT-0002').waitFor();
+    await shot('custom-fields-columns');
   });
 });

@@ -101,7 +101,7 @@ export function BulkSetDialog({
             Apply
           </button>
           <button type="button" onClick={() => close(false)}>
-            Close
+            Done
           </button>
         </div>
       </form>

@@ -410,7 +410,7 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
           {!page.isPending && rows.length === 0 && (
             <p className="muted empty">
               No serials
-              {status || locationId || q || warrantyDays
+              {status || locationId || q || warrantyDays || (cfOptions.filterFieldId && cfOptions.filterValue)
                 ? ' match these filters'
                 : ' yet. Click Add Serial to add one'}
               .
