@@ -105,6 +105,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
         '0002-documents',
         '0003-custom-fields',
         '0004-imports',
+        '0005-receipt-serials',
       ]);
     } finally {
       db.close();

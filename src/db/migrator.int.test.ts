@@ -25,6 +25,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0002-documents', 'Success'],
       ['0003-custom-fields', 'Success'],
       ['0004-imports', 'Success'],
+      ['0005-receipt-serials', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

@@ -4,6 +4,7 @@ import { migration0001Initial } from './migrations/0001-initial.js';
 import { migration0002Documents } from './migrations/0002-documents.js';
 import { migration0003CustomFields } from './migrations/0003-custom-fields.js';
 import { migration0004Imports } from './migrations/0004-imports.js';
+import { migration0005ReceiptSerials } from './migrations/0005-receipt-serials.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0002-documents': migration0002Documents(database.dialect),
     '0003-custom-fields': migration0003CustomFields(database.dialect),
     '0004-imports': migration0004Imports(database.dialect),
+    '0005-receipt-serials': migration0005ReceiptSerials(database.dialect),
   };
 }
 

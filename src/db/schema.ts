@@ -29,18 +29,19 @@ export interface DB {
   purchase_order_lines: PurchaseOrderLinesTable;
   receipts: ReceiptsTable;
   receipt_lines: ReceiptLinesTable;
+  receipt_serials: ReceiptSerialsTable;
   sales: SalesTable;
   sale_lines: SaleLinesTable;
   sale_line_serials: SaleLineSerialsTable;
   customer_returns: CustomerReturnsTable;
   customer_return_lines: CustomerReturnLinesTable;
-  custom_field_definitions: CustomFieldDefinitionsTable;
-  serial_custom_values: SerialCustomValuesTable;
-  item_custom_defaults: ItemCustomDefaultsTable;
   imports: ImportsTable;
   import_rows: ImportRowsTable;
   import_row_values: ImportRowValuesTable;
   import_errors: ImportErrorsTable;
+  custom_field_definitions: CustomFieldDefinitionsTable;
+  serial_custom_values: SerialCustomValuesTable;
+  item_custom_defaults: ItemCustomDefaultsTable;
 }
 
 export interface UsersTable {
@@ -262,6 +263,12 @@ export interface ReceiptLinesTable {
   quantity: number;
 }
 
+/** Which receipt created which serial (one row per serial received). */
+export interface ReceiptSerialsTable {
+  receipt_id: number;
+  serial_id: number;
+}
+
 export interface SalesTable {
   id: Generated<number>;
   number: string;
@@ -304,6 +311,35 @@ export interface CustomerReturnLinesTable {
   return_id: number;
   serial_id: number;
   condition_notes: string;
+}
+
+/** A custom field of a part type; every serial of an item of that part type may carry a value. */
+export interface CustomFieldDefinitionsTable {
+  id: Generated<number>;
+  part_type_id: number;
+  name: string;
+  /** text, number, date, boolean, choice */
+  type: string;
+  required: number;
+  position: number;
+  /** JSON array of allowed values for type choice; null otherwise. */
+  choices: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Canonical text values (see custom-fields/custom-field-values.ts); an empty value is no row. */
+export interface SerialCustomValuesTable {
+  serial_id: number;
+  field_id: number;
+  value: string;
+}
+
+/** An item's Default Serial Q&A: values that seed newly created serials of the item. */
+export interface ItemCustomDefaultsTable {
+  item_id: number;
+  field_id: number;
+  value: string;
 }
 
 /** A CSV import of serials: a document (Import #N) with its staging rows until it is committed. */
@@ -359,35 +395,6 @@ export interface ImportErrorsTable {
   column_name: string;
   code: string;
   message: string;
-}
-
-/** A custom field of a part type; every serial of an item of that part type may carry a value. */
-export interface CustomFieldDefinitionsTable {
-  id: Generated<number>;
-  part_type_id: number;
-  name: string;
-  /** text, number, date, boolean, choice */
-  type: string;
-  required: number;
-  position: number;
-  /** JSON array of allowed values for type choice; null otherwise. */
-  choices: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** Canonical text values (see custom-fields/custom-field-values.ts); an empty value is no row. */
-export interface SerialCustomValuesTable {
-  serial_id: number;
-  field_id: number;
-  value: string;
-}
-
-/** An item's Default Serial Q&A: values that seed newly created serials of the item. */
-export interface ItemCustomDefaultsTable {
-  item_id: number;
-  field_id: number;
-  value: string;
 }
 
 export type SerialRow = Selectable<SerialsTable>;

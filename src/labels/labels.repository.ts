@@ -41,46 +41,14 @@ export const labelsRepository = {
       .executeTakeFirst();
   },
 
-  /** How many receipts of one purchase order carry this exact timestamp (normally one). */
-  async receiptsAt(db: Executor, purchaseOrderId: number, at: string): Promise<number> {
-    const row = await db
-      .selectFrom('receipts')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('purchase_order_id', '=', purchaseOrderId)
-      .where('at', '=', at)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  },
-
-  /**
-   * The serials a receipt created, at most `limit`. A receipt writes its serials with Source = its PO and
-   * created_at = the receipt's own timestamp, in the same transaction; that pair names them without a link
-   * table. date_received (the receipt's day) lets the (item, date_received) index find them at any size.
-   */
-  receiptSerials(
-    db: Executor,
-    receipt: { id: number; at: string; po_number: string },
-    limit: number,
-  ): Promise<LabelRow[]> {
+  /** The serials a receipt created (receipt_serials, written by receiving), at most `limit`. */
+  receiptSerials(db: Executor, receiptId: number, limit: number): Promise<LabelRow[]> {
     return db
-      .selectFrom('serials')
+      .selectFrom('receipt_serials')
+      .innerJoin('serials', 'serials.id', 'receipt_serials.serial_id')
       .innerJoin('items', 'items.id', 'serials.item_id')
       .select(['serials.id', 'serials.serial_number', 'items.sku', 'items.name as item_name'])
-      .where('serials.item_id', 'in', (eb) =>
-        eb
-          .selectFrom('receipt_lines')
-          .innerJoin(
-            'purchase_order_lines',
-            'purchase_order_lines.id',
-            'receipt_lines.purchase_order_line_id',
-          )
-          .select('purchase_order_lines.item_id')
-          .where('receipt_lines.receipt_id', '=', receipt.id),
-      )
-      .where('serials.date_received', '=', receipt.at.slice(0, 10))
-      .where('serials.created_at', '=', receipt.at)
-      .where('serials.source_document_type', '=', 'purchase_order')
-      .where('serials.source_document_number', '=', receipt.po_number)
+      .where('receipt_serials.receipt_id', '=', receiptId)
       .orderBy('serials.id')
       .limit(limit)
       .execute();

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { readSettings } from '../settings/settings.service.js';
 import { MAX_SQL_INT } from '../shared/sql.js';
-import { AppError, conflict, invalid, notFound } from '../shared/errors.js';
+import { AppError, invalid, notFound } from '../shared/errors.js';
 import { createLabelsPdf } from './label-pdf.js';
 import { LABEL_SIZE_HINT, LABEL_SIZE_PRESETS, parseLabelSize, type LabelSize } from './label-sizes.js';
 import { labelsRepository, type LabelRow } from './labels.repository.js';
@@ -104,14 +104,7 @@ export function createLabelsService(db: Db) {
         /^\d{1,10}$/.test(ref) && Number(ref) <= MAX_SQL_INT ? { id: Number(ref) } : { number: ref.trim() },
       );
       if (!receipt) throw notFound('Receipt', ref);
-      // Two receipts of one order stamped in the same millisecond cannot be told apart by their serials.
-      if ((await labelsRepository.receiptsAt(db, receipt.purchase_order_id, receipt.at)) > 1) {
-        throw conflict(
-          'RECEIPT_SERIALS_AMBIGUOUS',
-          `Receipt ${receipt.number} shares its time with another receipt of ${receipt.po_number}; select its serials on the Serials tab and print from there.`,
-        );
-      }
-      const rows = await labelsRepository.receiptSerials(db, receipt, MAX_LABELS_PER_REQUEST + 1);
+      const rows = await labelsRepository.receiptSerials(db, receipt.id, MAX_LABELS_PER_REQUEST + 1);
       if (rows.length === 0) {
         throw invalid(
           'NO_SERIALS',

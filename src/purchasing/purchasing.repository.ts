@@ -172,6 +172,16 @@ export const purchasingRepository = {
     return row.id;
   },
 
+  /** Links a receipt to the serials it created, in chunks that stay under SQLite's parameter limit. */
+  async linkReceiptSerials(db: Executor, receiptId: number, serialIds: number[]): Promise<void> {
+    for (let i = 0; i < serialIds.length; i += 5000) {
+      await db
+        .insertInto('receipt_serials')
+        .values(serialIds.slice(i, i + 5000).map((id) => ({ receipt_id: receiptId, serial_id: id })))
+        .execute();
+    }
+  },
+
   receipts(db: Executor, orderId: number) {
     return (
       db

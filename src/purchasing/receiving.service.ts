@@ -252,6 +252,11 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
             );
           }
           const created = perLine.flat();
+          await purchasingRepository.linkReceiptSerials(
+            tx,
+            receiptId,
+            created.map((c) => c.id),
+          );
           const lines = await purchasingRepository.lines(tx, orderId);
           const complete = lines.every((l) => l.quantity_received >= l.quantity_ordered);
           await purchasingRepository.setStatus(tx, orderId, complete ? 'received' : 'partially_received', at);
