@@ -252,7 +252,7 @@ async function main() {
     console.log(
       `  product   dry run ${dry.seconds.toFixed(1)} s + commit ${commit.seconds.toFixed(1)} s = ` +
         `${productSeconds.toFixed(1)} s  ${rate(created, productSeconds)}  peak RSS ${mb(productPeak)} ` +
-        `(${mb(rssBefore)} before)`,
+        `(dry run ${mb(dry.peakRss)}, commit ${mb(commit.peakRss)}; ${mb(rssBefore)} before)`,
     );
     console.log(
       `  raw floor ${floor.seconds.toFixed(1)} s  ${rate(floor.result, floor.seconds)}  peak RSS ${mb(floor.peakRss)}`,

@@ -7,6 +7,8 @@ import { detectDelimiter } from './import-columns.js';
 export const MAX_RECORD_BYTES = 64 * 1024;
 /** The header line must end within this many characters. */
 const MAX_HEADER_CHARS = 64 * 1024;
+/** Records per batch handed to the caller. */
+const BATCH = 1000;
 
 export type CsvEvent =
   | { kind: 'header'; headers: string[]; delimiter: ',' | ';' }
@@ -31,10 +33,10 @@ const notUtf8 = (offset: number) =>
 /**
  * Reads an RFC 4180 CSV as spreadsheets write it, streaming: UTF-8 with or without BOM (anything else is
  * refused, never guessed), comma or semicolon, quoted cells with commas, quotes and line breaks. Yields
- * the header first, then every record with the line it starts on; a record the parser cannot read is
- * yielded as `malformed` so the dry run lists it instead of the whole file failing.
+ * the header first, then every record with the line it starts on, in batches; a record the parser cannot read
+ * is yielded as `malformed` so the dry run lists it instead of the whole file failing.
  */
-export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGenerator<CsvEvent> {
+export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGenerator<CsvEvent[]> {
   const text = decodeUtf8(source, opts)[Symbol.asyncIterator]();
   // The delimiter is decided from the header line, so read up to its end first.
   let head = '';
@@ -78,23 +80,61 @@ export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGen
   input.once('error', (err) => parser.destroy(err));
   input.pipe(parser);
 
+  type ParsedRecord = { record: string[]; info: { lines: number } };
+  /** The records the parser has ready, at most `max`; waits when none are; null at the end. */
+  const nextRecords = async (max: number): Promise<ParsedRecord[] | null> => {
+    for (;;) {
+      if (parser.errored) throw parser.errored;
+      const batch: ParsedRecord[] = [];
+      let item: ParsedRecord | null;
+      while (batch.length < max && (item = parser.read() as ParsedRecord | null) !== null) batch.push(item);
+      if (batch.length > 0) return batch;
+      if (parser.readableEnded) return null;
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          cleanup();
+          resolve();
+        };
+        const fail = (err: Error) => {
+          cleanup();
+          reject(err);
+        };
+        const cleanup = () => {
+          parser.off('readable', done);
+          parser.off('end', done);
+          parser.off('error', fail);
+        };
+        parser.on('readable', done);
+        parser.on('end', done);
+        parser.on('error', fail);
+      });
+    }
+  };
+
   let headerDone = false;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // info.lines is the line a record ends on; a quoted cell may span several.
-      let newlines = 0;
-      for (const cell of item.record) for (const ch of cell) if (ch === '\n') newlines++;
-      const line = item.info.lines - newlines;
-      while (skipped.length > 0 && skipped[0]!.line < line) yield skipped.shift()!;
-      if (!headerDone) {
-        headerDone = true;
-        yield { kind: 'header', headers: item.record.map((h) => h.trim()), delimiter };
-      } else {
-        yield { kind: 'record', line, cells: item.record };
+    // Records are handed on in batches: one await per batch instead of one per row.
+    for (let records = await nextRecords(BATCH); records; records = await nextRecords(BATCH)) {
+      const events: CsvEvent[] = [];
+      for (const item of records) {
+        // info.lines is the line a record ends on; a quoted cell may span several.
+        let newlines = 0;
+        for (const cell of item.record) {
+          for (let at = cell.indexOf('\n'); at >= 0; at = cell.indexOf('\n', at + 1)) newlines++;
+        }
+        const line = item.info.lines - newlines;
+        while (skipped.length > 0 && skipped[0]!.line < line) events.push(skipped.shift()!);
+        if (!headerDone) {
+          headerDone = true;
+          events.push({ kind: 'header', headers: item.record.map((h) => h.trim()), delimiter });
+        } else {
+          events.push({ kind: 'record', line, cells: item.record });
+        }
       }
+      yield events;
     }
     if (!headerDone) throw invalid('EMPTY_FILE', 'The file has no readable header row.');
-    yield* skipped.splice(0);
+    if (skipped.length > 0) yield skipped.splice(0);
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (isCsvError(err)) throw invalid('INVALID_CSV', describeCsvError(err));

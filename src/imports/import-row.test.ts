@@ -105,6 +105,12 @@ it('parseImportDate accepts ISO dates only (day-month orders are ambiguous)', ()
   expect(parseImportDate('2026/2/3')).toBe('2026-02-03');
   expect(parseImportDate('2026-02-28T10:00:00Z')).toBe('2026-02-28');
   expect(parseImportDate('2026-02-30')).toBeNull();
+  expect(parseImportDate('2024-02-29')).toBe('2024-02-29');
+  expect(parseImportDate('2100-02-29')).toBeNull();
+  expect(parseImportDate('2000-02-29')).toBe('2000-02-29');
+  expect(parseImportDate('2026-04-31')).toBeNull();
+  expect(parseImportDate('2026-13-01')).toBeNull();
+  expect(parseImportDate('0000-01-01')).toBeNull();
   expect(parseImportDate('03/02/2026')).toBeNull();
 });
 

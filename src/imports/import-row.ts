@@ -1,4 +1,3 @@
-import { isValidIsoDate } from '../shared/time.js';
 import { MAX_SERIAL_LENGTH } from '../serials/serial-numbers.js';
 import { STATUS_INFO, type SerialStatus } from '../serials/serial-status.js';
 import { FIELD_LABELS, normalizeHeader, type ColumnTarget, type ImportField } from './import-columns.js';
@@ -77,8 +76,17 @@ export function unescapeFormula(cell: string): string {
 export function parseImportDate(raw: string): string | null {
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ][0-9:.]+Z?)?$/.exec(raw);
   if (!m) return null;
-  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  return isValidIsoDate(iso) ? iso : null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  // Plain arithmetic rather than a Date per cell: a million-row file has two dates a row.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || year < 1) return null;
+  return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 const statusByKey = new Map<string, SerialStatus>();

@@ -266,49 +266,51 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
     maxBytes: MAX_IMPORT_BYTES,
     onBytes: (b) => (bytesRead = b),
   });
-  for await (const event of events) {
-    if (event.kind === 'header') {
-      const plan = planColumns(event.headers, {
-        mapping: target.mapping,
-        customFieldNames: lookups.customFieldNames,
-        skuRequired: lookups.scopeItem === null,
-      });
-      columns = { headers: event.headers, targets: plan.targets, ignored: plan.ignored };
-      const saved = await importsRepository.updateIfStatus(db, target.importId, 'uploading', {
-        delimiter: event.delimiter,
-        columns: JSON.stringify(columns),
-        updated_at: nowIso(),
-      });
-      if (!saved) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
-      if (!planIsComplete(plan)) {
-        throw invalid(
-          'MAPPING_REQUIRED',
-          "The file's columns need mapping to serial fields before it can be imported.",
-          planProblems(plan),
-        );
+  for await (const batchOfEvents of events) {
+    for (const event of batchOfEvents) {
+      if (event.kind === 'header') {
+        const plan = planColumns(event.headers, {
+          mapping: target.mapping,
+          customFieldNames: lookups.customFieldNames,
+          skuRequired: lookups.scopeItem === null,
+        });
+        columns = { headers: event.headers, targets: plan.targets, ignored: plan.ignored };
+        const saved = await importsRepository.updateIfStatus(db, target.importId, 'uploading', {
+          delimiter: event.delimiter,
+          columns: JSON.stringify(columns),
+          updated_at: nowIso(),
+        });
+        if (!saved) throw conflict('IMPORT_CANCELLED', 'The import was cancelled; nothing was imported.');
+        if (!planIsComplete(plan)) {
+          throw invalid(
+            'MAPPING_REQUIRED',
+            "The file's columns need mapping to serial fields before it can be imported.",
+            planProblems(plan),
+          );
+        }
+        const serialAt = plan.targets.indexOf('serialNumber');
+        serialColumn = event.headers[serialAt] ?? serialColumn;
+        ctx = {
+          headers: event.headers,
+          targets: plan.targets,
+          scopeItem: lookups.scopeItem,
+          itemBySku: lookups.itemBySku,
+          locationByCode: lookups.locationByCode,
+          customFields: lookups.customFields,
+          today,
+        };
+      } else if (event.kind === 'record') {
+        batch.push({ line: event.line, cells: event.cells });
+        if (batch.length >= BATCH_ROWS) await flush();
+      } else {
+        malformed.push({
+          import_id: target.importId,
+          line: event.line,
+          column_name: '(row)',
+          code: 'malformed_csv',
+          message: event.message,
+        });
       }
-      const serialAt = plan.targets.indexOf('serialNumber');
-      serialColumn = event.headers[serialAt] ?? serialColumn;
-      ctx = {
-        headers: event.headers,
-        targets: plan.targets,
-        scopeItem: lookups.scopeItem,
-        itemBySku: lookups.itemBySku,
-        locationByCode: lookups.locationByCode,
-        customFields: lookups.customFields,
-        today,
-      };
-    } else if (event.kind === 'record') {
-      batch.push({ line: event.line, cells: event.cells });
-      if (batch.length >= BATCH_ROWS) await flush();
-    } else {
-      malformed.push({
-        import_id: target.importId,
-        line: event.line,
-        column_name: '(row)',
-        code: 'malformed_csv',
-        message: event.message,
-      });
     }
   }
   await flush();

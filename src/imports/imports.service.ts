@@ -125,8 +125,9 @@ export function createImportsService(db: Db) {
       if (itemId !== undefined && !(await itemsRepository.findById(db, itemId)))
         throw notFound('Item', itemId);
       const lookups = await loadLookups(db, itemId ?? null);
-      for await (const event of readCsv(Readable.from([sample]), { maxBytes: sample.length + 1 })) {
-        if (event.kind !== 'header') continue;
+      for await (const events of readCsv(Readable.from([sample]), { maxBytes: sample.length + 1 })) {
+        const event = events[0];
+        if (event?.kind !== 'header') continue;
         const plan = planColumns(event.headers, {
           customFieldNames: lookups.customFieldNames,
           skuRequired: itemId === undefined,
