@@ -45,10 +45,10 @@ describeEachDialect('the database handle', (dialect) => {
 });
 
 describe('the SQLite statement cache', () => {
-  const open = (max?: number) => {
+  const open = (max?: number, maxBulk?: number) => {
     const sqlite = openSqlite(':memory:');
     sqlite.exec('create table t (n integer not null); insert into t values (1), (2), (3)');
-    return withStatementCache(sqlite, max);
+    return withStatementCache(sqlite, max, maxBulk);
   };
   const select = 'select n from t order by n';
 
@@ -67,16 +67,21 @@ describe('the SQLite statement cache', () => {
     db.close();
   });
 
-  it('keeps at most `max` statements, least recently used out first, and skips bulk statements', () => {
-    const db = open(2);
+  it('keeps at most `max` statements, and `maxBulk` bulk ones, least recently used out first', () => {
+    const db = open(2, 1);
     const a = db.prepare('select 1');
     const b = db.prepare('select 2');
     expect(db.prepare('select 1')).toBe(a);
     db.prepare('select 3'); // evicts "select 2", the least recently used
     expect(db.prepare('select 1')).toBe(a);
     expect(db.prepare('select 2')).not.toBe(b);
-    const bulk = `select n from t where n in (${Array.from({ length: 100 }, () => '?').join(', ')})`;
-    expect(db.prepare(bulk)).not.toBe(db.prepare(bulk));
+    const bulk = (n: number) =>
+      `select n from t where n in (${Array.from({ length: n }, () => '?').join(', ')})`;
+    const first = db.prepare(bulk(100));
+    expect(db.prepare(bulk(100))).toBe(first);
+    db.prepare(bulk(101)); // the one bulk place goes to the newer statement
+    expect(db.prepare(bulk(100))).not.toBe(first);
+    expect(db.prepare('select 1')).toBe(a);
     db.close();
   });
 });

@@ -34,13 +34,37 @@ export function openSqlite(file: string): SQLite.Database {
   return sqlite;
 }
 
-/** Statements with more bound parameters (bulk IN lists, multi-row inserts) are not cached, see below. */
-const MAX_CACHED_PARAMETERS = 64;
+/** Statements with more bound parameters than this (bulk IN lists, multi-row inserts) are "bulk" ones. */
+const MAX_SMALL_PARAMETERS = 64;
 
 function parameterCountExceeds(sql: string, max: number): boolean {
   let n = 0;
   for (let i = sql.indexOf('?'); i !== -1; i = sql.indexOf('?', i + 1)) if (++n > max) return true;
   return false;
+}
+
+/** A least-recently-used map of prepared statements by SQL text. */
+class StatementLru {
+  private readonly map = new Map<string, SQLite.Statement>();
+  constructor(private readonly max: number) {}
+
+  get(sql: string): SQLite.Statement | undefined {
+    const stmt = this.map.get(sql);
+    if (stmt) {
+      this.map.delete(sql);
+      this.map.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  set(sql: string, stmt: SQLite.Statement): void {
+    this.map.set(sql, stmt);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
 }
 
 /**
@@ -49,28 +73,25 @@ function parameterCountExceeds(sql: string, max: number): boolean {
  * same SQL on every call and each call leaves a native statement behind for the garbage collector.
  * - A cached statement that is busy (an iterator of a streamed query is still open on it) is never handed
  *   out again; the caller gets a fresh, uncached one.
- * - Statements with many parameters are not cached: their SQL varies with the batch size and each can hold
- *   over 100 KB of native memory, while their prepare() is paid once for hundreds of rows anyway.
+ * - Bulk statements (many parameters: 1,000-row inserts, long IN lists) hold up to a few MB of native memory
+ *   each and their SQL varies with the batch size, so only the last `maxBulk` of them are kept.
  * - The cache belongs to this one connection; statements are never shared between connections.
  */
-export function withStatementCache(sqlite: SQLite.Database, max = 1000): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
+export function withStatementCache(sqlite: SQLite.Database, max = 1000, maxBulk = 4): SqliteDatabase {
+  const small = new StatementLru(max);
+  const bulk = new StatementLru(maxBulk);
   return {
     prepare(sql) {
+      const cache = parameterCountExceeds(sql, MAX_SMALL_PARAMETERS) ? bulk : small;
       const cached = cache.get(sql);
-      if (cached && !cached.busy) {
-        cache.delete(sql);
-        cache.set(sql, cached);
-        return cached;
-      }
+      if (cached && !cached.busy) return cached;
       const stmt = sqlite.prepare(sql);
-      if (cached || parameterCountExceeds(sql, MAX_CACHED_PARAMETERS)) return stmt;
-      cache.set(sql, stmt);
-      if (cache.size > max) cache.delete(cache.keys().next().value!);
+      if (!cached) cache.set(sql, stmt);
       return stmt;
     },
     close() {
-      cache.clear();
+      small.clear();
+      bulk.clear();
       sqlite.close();
     },
   };
