@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Principal } from '../auth/auth.service.js';
+import { createImportsService } from './imports.service.js';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import {
   addSerials,
@@ -374,6 +377,34 @@ describeEachDialect('imports', (dialect) => {
     const refused = await t.admin.post(`/api/imports/${later.imp.id}/commit`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ code: 'DATA_CHANGED' });
+  });
+
+  it('commits in slices of one transaction: every serial, history row and count, across items', async () => {
+    // A tiny slice makes this file take several INSERT … SELECT rounds, each ending on an (item, serial) key.
+    const sliced = createImportsService(t.runtime.database.db, { commitSlice: 2 });
+    const principal = { userId: t.admin.userId } as Principal;
+    const opened = await sliced.create(principal, { fileName: 'sliced.csv' });
+    const csv = 'SKU,Serial\nSTR-200,SL-5\nALT-100,SL-3\nSTR-200,SL-1\nALT-100,SL-4\nALT-100,SL-2\n';
+    const dry = await sliced.upload(opened.id, Readable.from([Buffer.from(csv)]));
+    expect(dry.report).toMatchObject({ rows: 5, rowsWithErrors: 0 });
+    const before = await serialTotal();
+    const done = await sliced.commit(principal, opened.id);
+    expect(done).toMatchObject({ status: 'committed', serialsCreated: 5, progress: { serialsWritten: 5 } });
+    expect(await serialTotal()).toBe(before + 5);
+    const db = t.runtime.database.db;
+    const events = await db
+      .selectFrom('serial_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('document_type', '=', 'import')
+      .where('document_number', '=', opened.number)
+      .executeTakeFirstOrThrow();
+    expect(Number(events.n)).toBe(5);
+    const page = await t.admin.get(`/api/items/${itemId}/serials?q=SL-`);
+    expect(page.json<{ serials: { serialNumber: string }[] }>().serials.map((x) => x.serialNumber)).toEqual([
+      'SL-2',
+      'SL-3',
+      'SL-4',
+    ]);
   });
 
   it('never crashes nor writes a serial on fuzzed input', async () => {

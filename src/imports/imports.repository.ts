@@ -1,9 +1,12 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type SqlBool } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { ImportErrorsTable, ImportRowsTable, ImportRowValuesTable, ImportsTable } from '../db/schema.js';
 
 /** Rows per multi-row INSERT: 10 columns × 1000 stays under both databases' bound-parameter limits. */
 const CHUNK = 1000;
+
+/** A staged row's (item id, serial number): the commit's order and slice boundaries. */
+export type StagingKey = [number, string];
 
 export type ImportRow = NonNullable<Awaited<ReturnType<typeof importsRepository.findById>>>;
 
@@ -215,11 +218,52 @@ export const importsRepository = {
       .execute();
   },
 
-  /** The commit's serials, set-based. Inserted in (item, serial) order, as createSerialsInTx does. */
-  async insertSerialsFromStaging(
+  /**
+   * The (item, serial number) key that ends the next slice of `size` staged rows after `after`, by the
+   * staging index; null when fewer rows remain (the slice then runs to the end).
+   */
+  async sliceEnd(
+    db: Executor,
+    importId: number,
+    after: StagingKey | null,
+    size: number,
+  ): Promise<StagingKey | null> {
+    const row = await db
+      .selectFrom('import_rows')
+      .select(['item_id', 'serial_number'])
+      .where('import_id', '=', importId)
+      .$if(after !== null, (q) =>
+        q.where(sql<SqlBool>`(item_id, serial_number) > (${after![0]}, ${after![1]})`),
+      )
+      .orderBy('item_id')
+      .orderBy('serial_number')
+      .limit(1)
+      .offset(size - 1)
+      .executeTakeFirst();
+    return row ? [row.item_id!, row.serial_number!] : null;
+  },
+
+  /**
+   * One slice of the commit's serials, set-based: the staged rows with keys in (after, upTo], inserted in
+   * (item, serial) order as createSerialsInTx does, then their "created" history rows joined back through
+   * the (item, serial) index. Returns how many serials it created.
+   */
+  async insertSliceFromStaging(
     db: Executor,
     p: { importId: number; number: string; userId: number; at: string; today: string },
+    after: StagingKey | null,
+    upTo: StagingKey | null,
   ): Promise<number> {
+    const range = (prefix: string) => {
+      const key = sql.raw(`(${prefix}item_id, ${prefix}serial_number)`);
+      return sql.join(
+        [
+          after ? sql`${key} > (${after[0]}, ${after[1]})` : sql`1 = 1`,
+          upTo ? sql`${key} <= (${upTo[0]}, ${upTo[1]})` : sql`1 = 1`,
+        ],
+        sql` and `,
+      );
+    };
     const result = await sql`
       insert into serials (item_id, serial_number, status, location_id, warranty_end_date, date_received,
         condition_notes, source_document_type, source_document_number, version,
@@ -228,16 +272,8 @@ export const importsRepository = {
         coalesce(date_received, cast(${p.today} as text)), condition_notes, 'import', cast(${p.number} as text), 1,
         cast(${p.at} as text), cast(${p.userId} as integer), cast(${p.at} as text), cast(${p.userId} as integer)
       from import_rows
-      where import_id = ${p.importId}
+      where import_id = ${p.importId} and ${range('')}
       order by item_id, serial_number`.execute(db);
-    return Number(result.numAffectedRows ?? 0);
-  },
-
-  /** One "created" history row per imported serial, joined back through the (item, serial) index. */
-  async insertEventsFromStaging(
-    db: Executor,
-    p: { importId: number; number: string; userId: number; at: string },
-  ): Promise<void> {
     await sql`
       insert into serial_events (serial_id, item_id, kind, at, user_id, document_type, document_number,
         to_location_id, to_status, data)
@@ -245,8 +281,9 @@ export const importsRepository = {
         cast(${p.number} as text), r.location_id, r.status, r.event_data
       from import_rows r
       join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
-      where r.import_id = ${p.importId}
+      where r.import_id = ${p.importId} and ${range('r.')}
       order by s.id`.execute(db);
+    return Number(result.numAffectedRows ?? 0);
   },
 
   /** The file's custom values, then the items' Default Serial Q&A where the file gave none. */

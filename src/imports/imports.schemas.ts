@@ -37,7 +37,13 @@ export const importViewSchema = z
     columns: z
       .object({ headers: z.array(z.string()), targets: z.array(z.string()), ignored: z.array(z.string()) })
       .nullable(),
-    progress: z.object({ bytesRead: z.number(), rowsParsed: z.number() }),
+    progress: z.object({
+      bytesRead: z.number(),
+      rowsParsed: z.number(),
+      serialsWritten: z
+        .number()
+        .describe('While a commit runs (on the server that runs it): serials written so far'),
+    }),
     message: z.string().nullable().describe('Why the import failed'),
     serialsCreated: z.number(),
     createdAt: z.string(),

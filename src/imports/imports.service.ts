@@ -8,11 +8,11 @@ import { nextDocumentNumber } from '../shared/document-numbers.js';
 import { nowIso, todayIso } from '../shared/time.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { CountDeltas } from '../serials/serial-ledger.js';
-import { PRESENT_STATUSES } from '../serials/serial-status.js';
 import { readCsv } from './csv-reader.js';
 import { FIELD_LABELS, IMPORT_FIELDS, planColumns, planIsComplete } from './import-columns.js';
 import { defaultsFingerprint, loadLookups, planProblems, stageCsv } from './import-staging.js';
-import { importsRepository, type ImportRow } from './imports.repository.js';
+import { importsRepository, type ImportRow, type StagingKey } from './imports.repository.js';
+import { buildReport } from './import-report.js';
 import type { createImportBody, importViewSchema, inspectResultSchema } from './imports.schemas.js';
 
 export type ImportView = z.infer<typeof importViewSchema>;
@@ -24,77 +24,23 @@ const REPORT_ERRORS = 200;
 const STALE_UPLOAD_MS = 15 * 60 * 1000;
 /** A dry run left uncommitted this long is cancelled and its staging rows dropped. */
 const STALE_DRY_RUN_MS = 7 * 24 * 60 * 60 * 1000;
+/** Serials per INSERT … SELECT of a commit. */
+const COMMIT_SLICE = 50_000;
 
-export function createImportsService(db: Db) {
+export function createImportsService(db: Db, options: { commitSlice?: number } = {}) {
+  const commitSlice = options.commitSlice ?? COMMIT_SLICE;
+  /** Serials written so far by the commits running in this process (invisible to others until the end). */
+  const committing = new Map<number, number>();
+  /**
+   * The view of an import whose commit runs here, answered from memory: on SQLite the commit's transaction
+   * holds the one connection, so a progress poll must not need the database.
+   */
+  const committingViews = new Map<number, ImportView>();
+
   async function requireImport(id: number): Promise<ImportRow> {
     const row = await importsRepository.findById(db, id);
     if (!row) throw notFound('Import', id);
     return row;
-  }
-
-  async function buildReport(imp: ImportRow): Promise<ImportView['report']> {
-    if (imp.status !== 'staged') return null;
-    const [byCode, errors, effectRows] = await Promise.all([
-      importsRepository.errorsByCode(db, imp.id),
-      importsRepository.listErrors(db, imp.id, 0, REPORT_ERRORS),
-      importsRepository.stagedEffect(db, imp.id),
-    ]);
-    const pairs = new Map<string, { itemId: number; locationId: number; adding: Record<string, number> }>();
-    for (const r of effectRows) {
-      const key = `${r.item_id}|${r.location_id}`;
-      const entry = pairs.get(key) ?? { itemId: r.item_id!, locationId: r.location_id!, adding: {} };
-      entry.adding[r.status!] = Number(r.count);
-      pairs.set(key, entry);
-    }
-    const list = [...pairs.values()];
-    const { stock, serials } = await importsRepository.stockAndSerials(db, list, PRESENT_STATUSES);
-    const qoh = new Map(stock.map((s) => [`${s.item_id}|${s.location_id}`, s.quantity]));
-    const present = new Map(serials.map((s) => [`${s.item_id}|${s.location_id}`, Number(s.count)]));
-    const skus = new Map(
-      (await itemsRepository.findManyByIds(db, [...new Set(list.map((p) => p.itemId))])).map((i) => [
-        i.id,
-        i.sku,
-      ]),
-    );
-    const locationIds = [...new Set(list.map((p) => p.locationId))];
-    const codes = new Map(
-      locationIds.length === 0
-        ? []
-        : (
-            await db.selectFrom('locations').select(['id', 'code']).where('id', 'in', locationIds).execute()
-          ).map((l) => [l.id, l.code]),
-    );
-    const effect = list
-      .map((p) => {
-        const key = `${p.itemId}|${p.locationId}`;
-        const before = present.get(key) ?? 0;
-        const addingPresent = Object.entries(p.adding)
-          .filter(([s]) => (PRESENT_STATUSES as readonly string[]).includes(s))
-          .reduce((n, [, c]) => n + c, 0);
-        const quantityOnHand = qoh.get(key) ?? 0;
-        return {
-          itemId: p.itemId,
-          sku: skus.get(p.itemId) ?? String(p.itemId),
-          locationId: p.locationId,
-          locationCode: codes.get(p.locationId) ?? String(p.locationId),
-          adding: p.adding,
-          quantityOnHand,
-          serialsPresentBefore: before,
-          serialsPresentAfter: before + addingPresent,
-          mismatchAfter: before + addingPresent - quantityOnHand,
-        };
-      })
-      .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.locationCode < b.locationCode ? -1 : 1));
-    return {
-      rows: imp.rows_parsed,
-      validRows: imp.rows_parsed - imp.rows_with_errors,
-      rowsWithErrors: imp.rows_with_errors,
-      errorCount: imp.error_count,
-      errorsByCode: byCode.map((c) => ({ code: c.code, column: c.column_name, count: Number(c.count) })),
-      errors: errors.map((e) => ({ line: e.line, column: e.column_name, code: e.code, message: e.message })),
-      errorsTruncated: imp.error_count > errors.length,
-      effect,
-    };
   }
 
   async function toView(imp: ImportRow): Promise<ImportView> {
@@ -107,12 +53,16 @@ export function createImportsService(db: Db) {
       itemSku: imp.item_sku,
       delimiter: imp.delimiter,
       columns: imp.columns ? (JSON.parse(imp.columns) as ImportView['columns']) : null,
-      progress: { bytesRead: Number(imp.bytes_read), rowsParsed: imp.rows_parsed },
+      progress: {
+        bytesRead: Number(imp.bytes_read),
+        rowsParsed: imp.rows_parsed,
+        serialsWritten: committing.get(imp.id) ?? (imp.status === 'committed' ? imp.serials_created : 0),
+      },
       message: imp.message,
       serialsCreated: imp.serials_created,
       createdAt: imp.created_at,
       committedAt: imp.committed_at,
-      report: await buildReport(imp),
+      report: imp.status === 'staged' ? await buildReport(db, imp, REPORT_ERRORS) : null,
     };
   }
 
@@ -228,6 +178,10 @@ export function createImportsService(db: Db) {
     },
 
     async get(id: number): Promise<ImportView> {
+      const running = committingViews.get(id);
+      if (running) {
+        return { ...running, progress: { ...running.progress, serialsWritten: committing.get(id) ?? 0 } };
+      }
       return toView(await requireImport(id));
     },
 
@@ -261,6 +215,8 @@ export function createImportsService(db: Db) {
         throw invalid('NOTHING_TO_IMPORT', 'The file has a header but no serials. Nothing was imported.');
       }
       const at = nowIso();
+      committingViews.set(id, await toView(imp));
+      committing.set(id, 0);
       try {
         await db.transaction().execute(async (tx) => {
           // The status flip is the import's lock: a second commit or a cancel waits, then finds it done.
@@ -307,19 +263,25 @@ export function createImportsService(db: Db) {
               })),
             );
           }
-          const created = await importsRepository.insertSerialsFromStaging(tx, {
+          // Slices of the same transaction: memory stays flat, the event loop breathes between them and
+          // the import view can show how far the commit is.
+          const params = {
             importId: id,
             number: imp.number,
             userId: principal.userId,
             at,
             today: todayIso(),
-          });
-          await importsRepository.insertEventsFromStaging(tx, {
-            importId: id,
-            number: imp.number,
-            userId: principal.userId,
-            at,
-          });
+          };
+          let created = 0;
+          let after: StagingKey | null = null;
+          for (;;) {
+            const upTo = await importsRepository.sliceEnd(tx, id, after, commitSlice);
+            created += await importsRepository.insertSliceFromStaging(tx, params, after, upTo);
+            committing.set(id, created);
+            if (upTo === null) break;
+            after = upTo;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
           await importsRepository.insertCustomValuesFromStaging(tx, id);
           const counts = new CountDeltas();
           for (const c of await importsRepository.stagedCounts(tx, id)) {
@@ -332,6 +294,8 @@ export function createImportsService(db: Db) {
           });
         });
       } catch (err) {
+        committing.delete(id);
+        committingViews.delete(id);
         if (isUniqueViolation(err)) {
           throw conflict(
             'DATA_CHANGED',
@@ -340,6 +304,8 @@ export function createImportsService(db: Db) {
         }
         throw err;
       }
+      committing.delete(id);
+      committingViews.delete(id);
       // The serials are the record now; the staging rows only cost space.
       await importsRepository.deleteStaging(db, id);
       return toView(await requireImport(id));
