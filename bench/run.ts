@@ -684,8 +684,8 @@ async function main(): Promise<void> {
     count: statusCount,
     product: { perSecond: statusCount / productStatusSecs, latency: summarize(productStatusTimes) },
     raw: { perSecond: statusCount / rawStatusSecs, latency: summarize(rawStatusTimes) },
-    // update() ends by re-reading the serial with its history through get(); this is that read alone.
-    detailGet: await measure('serial get() (what update() re-reads), product', productRefs, (ref) =>
+    // PATCH /api/serials/:id answers with get() (the serial and its whole history) after update().
+    detailGet: await measure('serial get() (the PATCH answer), product', productRefs, (ref) =>
       rt.services.serials.get(ref.id),
     ),
   };
@@ -973,13 +973,7 @@ async function main(): Promise<void> {
       status.product.latency.p50,
       status.raw.latency.p50,
     ),
-    figure(
-      'serial_get_p50',
-      'serial get() p50 (re-read at the end of update)',
-      'ms',
-      status.detailGet.p50,
-      null,
-    ),
+    figure('serial_get_p50', 'serial get() p50 (PATCH adds it to update)', 'ms', status.detailGet.p50, null),
     figure(
       'status_change_p99',
       'status change p99',
