@@ -1,14 +1,12 @@
-import { Readable } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
-import { AppError, invalid } from '../shared/errors.js';
+import type { Readable } from 'node:stream';
+import { invalid } from '../shared/errors.js';
+import { CsvTokenizer, type CsvToken } from './csv-tokenizer.js';
 import { detectDelimiter } from './import-columns.js';
 
-/** A cell longer than this is a broken quote swallowing the file, or not a serial's data at all. */
-export const MAX_RECORD_BYTES = 64 * 1024;
+/** A row longer than this (characters) is a broken quote swallowing the file, or not a serial's data at all. */
+export const MAX_RECORD_CHARS = 64 * 1024;
 /** The header line must end within this many characters. */
 const MAX_HEADER_CHARS = 64 * 1024;
-/** Records per batch handed to the caller. */
-const BATCH = 1000;
 
 export type CsvEvent =
   | { kind: 'header'; headers: string[]; delimiter: ',' | ';' }
@@ -53,96 +51,39 @@ export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGen
   if (head.trim() === '') throw invalid('EMPTY_FILE', 'The file is empty: it has no header row.');
   const delimiter = opts.delimiter ?? detectDelimiter(nl < 0 ? head : head.slice(0, nl));
 
-  const parser = parse({
-    delimiter,
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    max_record_size: MAX_RECORD_BYTES,
-  });
-  const skipped: Extract<CsvEvent, { kind: 'malformed' }>[] = [];
-  parser.on('skip', (err: CsvError & { lines?: number }) => {
-    skipped.push({ kind: 'malformed', line: err.lines ?? 0, message: describeCsvError(err) });
-  });
-  const input = Readable.from(
-    (async function* () {
-      yield head;
-      for (;;) {
-        const next = await text.next();
-        if (next.done) return;
-        yield next.value;
+  const tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), MAX_RECORD_CHARS);
+  let headerDone = false;
+  const toEvents = (tokens: CsvToken[]): CsvEvent[] => {
+    const events: CsvEvent[] = [];
+    for (const t of tokens) {
+      if (!headerDone) {
+        if ('error' in t) throw invalid('INVALID_CSV', `The header row cannot be read: ${t.error}`);
+        headerDone = true;
+        events.push({ kind: 'header', headers: t.cells.map((h) => h.trim()), delimiter });
+      } else if ('error' in t) {
+        events.push({ kind: 'malformed', line: t.line, message: t.error });
+      } else {
+        events.push({ kind: 'record', line: t.line, cells: t.cells });
       }
-    })(),
-    { objectMode: false },
-  );
-  input.once('error', (err) => parser.destroy(err));
-  input.pipe(parser);
-
-  type ParsedRecord = { record: string[]; info: { lines: number } };
-  /** The records the parser has ready, at most `max`; waits when none are; null at the end. */
-  const nextRecords = async (max: number): Promise<ParsedRecord[] | null> => {
-    for (;;) {
-      if (parser.errored) throw parser.errored;
-      const batch: ParsedRecord[] = [];
-      let item: ParsedRecord | null;
-      while (batch.length < max && (item = parser.read() as ParsedRecord | null) !== null) batch.push(item);
-      if (batch.length > 0) return batch;
-      if (parser.readableEnded) return null;
-      await new Promise<void>((resolve, reject) => {
-        const done = () => {
-          cleanup();
-          resolve();
-        };
-        const fail = (err: Error) => {
-          cleanup();
-          reject(err);
-        };
-        const cleanup = () => {
-          parser.off('readable', done);
-          parser.off('end', done);
-          parser.off('error', fail);
-        };
-        parser.on('readable', done);
-        parser.on('end', done);
-        parser.on('error', fail);
-      });
     }
+    return events;
   };
 
-  let headerDone = false;
-  try {
-    // Records are handed on in batches: one await per batch instead of one per row.
-    for (let records = await nextRecords(BATCH); records; records = await nextRecords(BATCH)) {
-      const events: CsvEvent[] = [];
-      for (const item of records) {
-        // info.lines is the line a record ends on; a quoted cell may span several.
-        let newlines = 0;
-        for (const cell of item.record) {
-          for (let at = cell.indexOf('\n'); at >= 0; at = cell.indexOf('\n', at + 1)) newlines++;
-        }
-        const line = item.info.lines - newlines;
-        while (skipped.length > 0 && skipped[0]!.line < line) events.push(skipped.shift()!);
-        if (!headerDone) {
-          headerDone = true;
-          events.push({ kind: 'header', headers: item.record.map((h) => h.trim()), delimiter });
-        } else {
-          events.push({ kind: 'record', line, cells: item.record });
-        }
-      }
-      yield events;
+  let tokens: CsvToken[] = [];
+  tokenizer.push(head, tokens);
+  for (;;) {
+    // One batch per chunk of text read: one await per batch instead of one per row.
+    if (tokens.length > 0) {
+      yield toEvents(tokens);
+      tokens = [];
     }
-    if (!headerDone) throw invalid('EMPTY_FILE', 'The file has no readable header row.');
-    if (skipped.length > 0) yield skipped.splice(0);
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (isCsvError(err)) throw invalid('INVALID_CSV', describeCsvError(err));
-    throw err;
-  } finally {
-    input.destroy();
-    parser.destroy();
+    const next = await text.next();
+    if (next.done) break;
+    tokenizer.push(next.value, tokens);
   }
+  tokenizer.end(tokens);
+  if (tokens.length > 0) yield toEvents(tokens);
+  if (!headerDone) throw invalid('EMPTY_FILE', 'The file has no readable header row.');
 }
 
 /** The bytes as UTF-8 text, BOM dropped; refuses other encodings, NUL bytes and oversized files. */
@@ -187,23 +128,4 @@ async function* decodeUtf8(source: Readable, opts: CsvReadOptions): AsyncGenerat
     throw notUtf8(bytes);
   }
   if (rest) yield rest;
-}
-
-function isCsvError(err: unknown): err is CsvError {
-  return (
-    err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && err.name === 'CsvError'
-  );
-}
-
-function describeCsvError(err: CsvError): string {
-  switch (err.code) {
-    case 'CSV_MAX_RECORD_SIZE':
-      return `The row is longer than ${MAX_RECORD_BYTES / 1024} KB; a quote is probably not closed.`;
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'A quoted cell is not closed: add the missing double quote (").';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'A quoted cell continues after its closing quote; write "" for a quote inside a quoted cell.';
-    default:
-      return `The row is not valid CSV: ${err.message.replace(/\s+at line \d+.*$/, '')}`;
-  }
 }

@@ -103,6 +103,38 @@ function hasControlCharacter(s: string): boolean {
   return false;
 }
 
+type CoreCells = Partial<Record<ImportField, { value: string; column: string }>>;
+
+// Module-level helpers rather than closures: this runs a million times per import.
+function fail(errors: RowError[], line: number, column: string, code: string, message: string): void {
+  errors.push({ line, column, code, message });
+}
+
+function columnOf(core: CoreCells, f: ImportField): string {
+  return core[f]?.column ?? FIELD_LABELS[f];
+}
+
+function dateField(
+  core: CoreCells,
+  field: 'dateReceived' | 'warrantyEnd',
+  errors: RowError[],
+  line: number,
+): string | null {
+  const text = core[field]?.value ?? '';
+  if (text === '') return null;
+  const date = parseImportDate(text);
+  if (!date) {
+    fail(
+      errors,
+      line,
+      columnOf(core, field),
+      'bad_date',
+      `"${text.slice(0, 40)}" is not a date. Write it as YYYY-MM-DD.`,
+    );
+  }
+  return date;
+}
+
 /** Validates one CSV record into a staging row, with every problem it has (not only the first). */
 export function validateImportRow(
   line: number,
@@ -110,10 +142,8 @@ export function validateImportRow(
   ctx: RowContext,
 ): { row: StagedRow; errors: RowError[] } {
   const errors: RowError[] = [];
-  const core: Partial<Record<ImportField, { value: string; column: string }>> = {};
+  const core: CoreCells = {};
   const custom: { name: string; value: string; column: string }[] = [];
-  const fail = (column: string, code: string, message: string) =>
-    errors.push({ line, column, code, message });
 
   cells.forEach((raw, i) => {
     const target = ctx.targets[i];
@@ -121,14 +151,19 @@ export function validateImportRow(
     const value = unescapeFormula(raw).trim();
     if (target === undefined) {
       if (value !== '')
-        fail(column, 'extra_cell', `The row has more cells than the header ("${value.slice(0, 40)}").`);
+        fail(
+          errors,
+          line,
+          column,
+          'extra_cell',
+          `The row has more cells than the header ("${value.slice(0, 40)}").`,
+        );
       return;
     }
     if (target === 'ignore') return;
     if (target.startsWith('custom:')) custom.push({ name: target.slice(7), value, column });
     else core[target as ImportField] = { value, column };
   });
-  const columnOf = (f: ImportField) => core[f]?.column ?? FIELD_LABELS[f];
 
   // Item: the import's own item, or the SKU column's.
   let item: ImportItem | undefined;
@@ -136,17 +171,31 @@ export function validateImportRow(
   if (ctx.scopeItem) {
     item = ctx.scopeItem;
     if (sku !== '' && sku !== item.sku) {
-      fail(columnOf('sku'), 'sku_mismatch', `SKU ${sku} is not ${item.sku}, the item this import is for.`);
+      fail(
+        errors,
+        line,
+        columnOf(core, 'sku'),
+        'sku_mismatch',
+        `SKU ${sku} is not ${item.sku}, the item this import is for.`,
+      );
     }
   } else if (sku === '') {
-    fail(columnOf('sku'), 'empty_sku', 'The SKU is empty. Every row needs the SKU of its item.');
+    fail(
+      errors,
+      line,
+      columnOf(core, 'sku'),
+      'empty_sku',
+      'The SKU is empty. Every row needs the SKU of its item.',
+    );
   } else {
     item = ctx.itemBySku(sku);
-    if (!item) fail(columnOf('sku'), 'unknown_sku', `There is no item with SKU ${sku}.`);
+    if (!item) fail(errors, line, columnOf(core, 'sku'), 'unknown_sku', `There is no item with SKU ${sku}.`);
   }
   if (item && !item.trackSerials) {
     fail(
-      columnOf('sku'),
+      errors,
+      line,
+      columnOf(core, 'sku'),
       'not_tracked',
       `${item.sku} does not track serials. Check Track Serials in Item Settings and save the item first.`,
     );
@@ -154,15 +203,23 @@ export function validateImportRow(
 
   const serial = core.serialNumber?.value ?? '';
   if (serial === '') {
-    fail(columnOf('serialNumber'), 'empty_serial', 'The serial number is empty.');
+    fail(errors, line, columnOf(core, 'serialNumber'), 'empty_serial', 'The serial number is empty.');
   } else if (serial.length > MAX_SERIAL_LENGTH) {
     fail(
-      columnOf('serialNumber'),
+      errors,
+      line,
+      columnOf(core, 'serialNumber'),
       'too_long',
       `The serial number is longer than ${MAX_SERIAL_LENGTH} characters.`,
     );
   } else if (hasControlCharacter(serial)) {
-    fail(columnOf('serialNumber'), 'control_character', 'The serial number contains a line break or tab.');
+    fail(
+      errors,
+      line,
+      columnOf(core, 'serialNumber'),
+      'control_character',
+      'The serial number contains a line break or tab.',
+    );
   }
 
   let locationId: number | null = null;
@@ -171,16 +228,19 @@ export function validateImportRow(
     locationId = item?.primaryLocationId ?? null;
     if (item && locationId === null) {
       fail(
-        columnOf('location'),
+        errors,
+        line,
+        columnOf(core, 'location'),
         'location_required',
         `The location is empty and ${item.sku} has no primary location. Give a location code.`,
       );
     }
   } else {
     const location = ctx.locationByCode(code);
-    if (!location) fail(columnOf('location'), 'unknown_location', `There is no location ${code}.`);
+    if (!location)
+      fail(errors, line, columnOf(core, 'location'), 'unknown_location', `There is no location ${code}.`);
     else if (!location.active)
-      fail(columnOf('location'), 'inactive_location', `Location ${code} is inactive.`);
+      fail(errors, line, columnOf(core, 'location'), 'inactive_location', `Location ${code} is inactive.`);
     else locationId = location.id;
   }
 
@@ -191,14 +251,18 @@ export function validateImportRow(
     if (!found) {
       status = null;
       fail(
-        columnOf('status'),
+        errors,
+        line,
+        columnOf(core, 'status'),
         'unknown_status',
         `"${statusText}" is not a status. Use ${IMPORTABLE_STATUSES.map((s) => STATUS_INFO[s].label).join(', ')}.`,
       );
     } else if (!IMPORTABLE_STATUSES.includes(found)) {
       status = null;
       fail(
-        columnOf('status'),
+        errors,
+        line,
+        columnOf(core, 'status'),
         'illegal_status',
         `An import cannot create ${STATUS_INFO[found].label} serials: ${found === 'returned' ? 'a customer return' : 'a sale'} sets that status and records the customer. Import them In Stock, then use ${found === 'returned' ? 'a customer return' : 'a sale'}.`,
       );
@@ -207,25 +271,24 @@ export function validateImportRow(
     }
   }
 
-  const dateOf = (field: 'dateReceived' | 'warrantyEnd'): string | null => {
-    const text = core[field]?.value ?? '';
-    if (text === '') return null;
-    const date = parseImportDate(text);
-    if (!date) {
-      fail(columnOf(field), 'bad_date', `"${text.slice(0, 40)}" is not a date. Write it as YYYY-MM-DD.`);
-    }
-    return date;
-  };
-  const dateReceived = dateOf('dateReceived');
+  const dateReceived = dateField(core, 'dateReceived', errors, line);
   if (dateReceived && dateReceived > ctx.today) {
-    fail(columnOf('dateReceived'), 'future_date', `Date received ${dateReceived} is in the future.`);
+    fail(
+      errors,
+      line,
+      columnOf(core, 'dateReceived'),
+      'future_date',
+      `Date received ${dateReceived} is in the future.`,
+    );
   }
-  const warrantyEndDate = dateOf('warrantyEnd');
+  const warrantyEndDate = dateField(core, 'warrantyEnd', errors, line);
 
   const conditionNotes = core.conditionNotes?.value ?? '';
   if (conditionNotes.length > MAX_NOTES_LENGTH) {
     fail(
-      columnOf('conditionNotes'),
+      errors,
+      line,
+      columnOf(core, 'conditionNotes'),
       'too_long',
       `The condition notes are longer than ${MAX_NOTES_LENGTH} characters.`,
     );
@@ -239,11 +302,17 @@ export function validateImportRow(
       if (c.value === '') continue; // empty: the item's Default Serial Q&A value applies, if any
       const field = fields.get(normalizeHeader(c.name));
       if (!field) {
-        fail(c.column, 'unknown_custom_field', `${item.sku}'s part type has no custom field "${c.name}".`);
+        fail(
+          errors,
+          line,
+          c.column,
+          'unknown_custom_field',
+          `${item.sku}'s part type has no custom field "${c.name}".`,
+        );
         continue;
       }
       const parsed = field.parse(c.value);
-      if (!parsed.ok) fail(c.column, 'bad_custom_value', parsed.message);
+      if (!parsed.ok) fail(errors, line, c.column, 'bad_custom_value', parsed.message);
       else (customValues ??= {})[field.id] = parsed.value;
     }
   }

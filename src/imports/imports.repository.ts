@@ -1,9 +1,23 @@
-import { sql, type Insertable, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type SqlBool } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { ImportErrorsTable, ImportRowsTable, ImportRowValuesTable, ImportsTable } from '../db/schema.js';
 
 /** Rows per multi-row INSERT: 10 columns × 1000 stays under both databases' bound-parameter limits. */
 const CHUNK = 1000;
+
+const STAGING_COLUMNS = [
+  'import_id',
+  'line',
+  'item_id',
+  'serial_number',
+  'location_id',
+  'status',
+  'date_received',
+  'warranty_end_date',
+  'condition_notes',
+  'event_data',
+] as const;
+const SQLITE_TUPLE = `(${STAGING_COLUMNS.map(() => '?').join(', ')})`;
 
 /** A staged row's (item id, serial number): the commit's order and slice boundaries. */
 export type StagingKey = [number, string];
@@ -46,12 +60,42 @@ export const importsRepository = {
     return Number(result.numUpdatedRows) === 1;
   },
 
+  /**
+   * Staging rows, a thousand per statement. Hand-written SQL with positional parameters: building a
+   * million rows through the query builder cost a third of the dry run's time.
+   */
   async insertRows(db: Executor, rows: Insertable<ImportRowsTable>[]): Promise<void> {
+    const pg = db.selectFrom('imports').select('id').where('id', '=', 0).compile().sql.includes('$1');
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await db
-        .insertInto('import_rows')
-        .values(rows.slice(i, i + CHUNK))
-        .execute();
+      const chunk = rows.slice(i, i + CHUNK);
+      const params: unknown[] = [];
+      const tuples: string[] = [];
+      for (const r of chunk) {
+        const at = params.length;
+        params.push(
+          r.import_id,
+          r.line,
+          r.item_id ?? null,
+          r.serial_number ?? null,
+          r.location_id ?? null,
+          r.status ?? null,
+          r.date_received ?? null,
+          r.warranty_end_date ?? null,
+          r.condition_notes ?? '',
+          r.event_data ?? null,
+        );
+        tuples.push(
+          pg
+            ? `(${Array.from({ length: STAGING_COLUMNS.length }, (_, k) => `$${at + k + 1}`).join(', ')})`
+            : SQLITE_TUPLE,
+        );
+      }
+      await db.executeQuery(
+        CompiledQuery.raw(
+          `insert into import_rows (${STAGING_COLUMNS.join(', ')}) values ${tuples.join(', ')}`,
+          params,
+        ),
+      );
     }
   },
 
