@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../app.js';
 import { errorResponses, idParams } from '../http/common.schemas.js';
-import { listSerialsQuery } from '../serials/serials.schemas.js';
+import { customFieldFiltersOf, listSerialsQuery } from '../serials/serials.schemas.js';
 import { isSerialStatus, SERIAL_STATUSES } from '../serials/serial-status.js';
 import { invalid } from '../shared/errors.js';
 import type { CsvExport } from './serial-export.service.js';
@@ -58,9 +58,20 @@ export function registerSerialExportRoutes(app: FastifyInstance, { serialExport 
     },
     handler: async (req, reply) => {
       const { bom, status, locationId, q, warrantyExpiringWithinDays, sort, direction } = req.query;
+      // `cf.<fieldId>=value` filters, as on the serials list; read from the raw query string, which keeps
+      // keys the schema does not name.
+      const raw = Object.fromEntries(new URLSearchParams(req.url.split('?')[1] ?? ''));
       const csv = await serialExport.itemCsv(
         req.params.id,
-        { statuses: status, locationId, text: q, warrantyExpiringWithinDays, sort, direction },
+        {
+          statuses: status,
+          locationId,
+          text: q,
+          warrantyExpiringWithinDays,
+          sort,
+          direction,
+          customFilters: customFieldFiltersOf(raw),
+        },
         bom,
       );
       return sendCsv(reply, csv);

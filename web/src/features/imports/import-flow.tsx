@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { post, toApiError, type ApiError } from '../../api/client';
+import { get, post, toApiError, type ApiError } from '../../api/client';
 import type { ImportView, InspectResult } from '../../api/types';
 import { FormError } from '../../components/form-error';
 import { useSession } from '../auth/session';
@@ -12,7 +12,7 @@ type Step =
   | { kind: 'mapping'; file: File; inspect: InspectResult; mapping: string[] }
   | { kind: 'uploading'; file: File; importId: number | null; bytesRead: number; rowsParsed: number }
   | { kind: 'report'; view: ImportView }
-  | { kind: 'committing'; view: ImportView }
+  | { kind: 'committing'; view: ImportView; written: number }
   | { kind: 'done'; view: ImportView };
 
 /**
@@ -74,7 +74,18 @@ export function ImportFlow({ itemId, onClose }: { itemId?: number; onClose?: () 
 
   const commit = async (view: ImportView) => {
     setError(null);
-    setStep({ kind: 'committing', view });
+    setStep({ kind: 'committing', view, written: 0 });
+    // The server reports the serials written so far while its one transaction runs.
+    let polling = true;
+    void (async () => {
+      while (polling) {
+        await new Promise((r) => setTimeout(r, 500));
+        const now = await get<ImportView>(`/api/imports/${view.id}`).catch(() => null);
+        if (polling && now) {
+          setStep((s) => (s.kind === 'committing' ? { ...s, written: now.progress.serialsWritten } : s));
+        }
+      }
+    })();
     try {
       const done = await post<ImportView>(`/api/imports/${view.id}/commit`);
       setStep({ kind: 'done', view: done });
@@ -83,6 +94,8 @@ export function ImportFlow({ itemId, onClose }: { itemId?: number; onClose?: () 
     } catch (err) {
       setError(toApiError(err));
       setStep({ kind: 'report', view });
+    } finally {
+      polling = false;
     }
   };
 
@@ -195,8 +208,16 @@ export function ImportFlow({ itemId, onClose }: { itemId?: number; onClose?: () 
           <ImportReport view={step.view} />
           {step.kind === 'committing' ? (
             <div role="status">
-              <p>Committing {step.view.report?.validRows.toLocaleString()} serials…</p>
-              <progress aria-label="Commit progress" style={{ width: '100%' }} />
+              <p>
+                Committing: {step.written.toLocaleString()} of {step.view.report?.validRows.toLocaleString()}{' '}
+                serials written…
+              </p>
+              <progress
+                aria-label="Commit progress"
+                max={step.view.report?.validRows || 1}
+                value={step.written}
+                style={{ width: '100%' }}
+              />
             </div>
           ) : (
             <div className="actions">

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { ApiError, qs, toApiError } from '../../api/client';
 import type { Item, Problem } from '../../api/types';
 import type { SerialFilters } from './serials-tab';
+import { withCustomFieldParams, type CustomFieldListOptions } from '../custom-fields/custom-field-format';
 
 /** The server's streamed CSV of what the Serials tab shows (its filters and sort), with a BOM for spreadsheets. */
 export function serialExportUrl(itemId: number, f: SerialFilters): string {
@@ -20,7 +21,15 @@ export function serialExportUrl(itemId: number, f: SerialFilters): string {
  * Exports every serial that matches the current filters. The server streams the CSV (keyset-paged reads);
  * the button counts rows as they arrive, can cancel, and saves the file when the stream is complete.
  */
-export function ExportButton({ item, filters }: { item: Item; filters: SerialFilters }) {
+export function ExportButton({
+  item,
+  filters,
+  cfOptions,
+}: {
+  item: Item;
+  filters: SerialFilters;
+  cfOptions?: CustomFieldListOptions;
+}) {
   const [progress, setProgress] = useState<{ rows: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const controller = useRef<AbortController | null>(null);
@@ -31,7 +40,8 @@ export function ExportButton({ item, filters }: { item: Item; filters: SerialFil
     controller.current = abort;
     setProgress({ rows: 0 });
     try {
-      const res = await fetch(serialExportUrl(item.id, filters), {
+      const source = serialExportUrl(item.id, filters);
+      const res = await fetch(cfOptions ? withCustomFieldParams(source, cfOptions) : source, {
         credentials: 'same-origin',
         signal: abort.signal,
       });

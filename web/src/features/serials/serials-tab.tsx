@@ -335,7 +335,7 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
-        <ExportButton item={item} filters={filters} />
+        <ExportButton item={item} filters={filters} cfOptions={cfOptions} />
         <CustomFieldListControls fields={cfFields} options={cfOptionsRaw} onChange={setCfOptions} />
       </div>
       <FormError error={page.error} />
