@@ -121,9 +121,9 @@ describeEachDialect('serial export', (dialect) => {
     expect((await source.admin.get('/api/items/999999/serials.csv')).statusCode).toBe(404);
     // The list's custom field filter applies too.
     const red = await source.admin.get(`/api/items/${ids.alt}/serials.csv?cf.${ids.fields['Colour']}=Red`);
-    expect(parse<Record<string, string>>(red.body, { columns: true }).map((r) => r['Serial Number'])).toEqual([
-      'A-001',
-    ]);
+    expect(parse<Record<string, string>>(red.body, { columns: true }).map((r) => r['Serial Number'])).toEqual(
+      ['A-001'],
+    );
   });
 
   it('round trip: export from one database, import into a fresh one, the serial data is identical', async () => {
