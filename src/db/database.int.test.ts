@@ -67,6 +67,21 @@ describe('the SQLite statement cache', () => {
     db.close();
   });
 
+  it('reads rows as objects of their columns, also after the table changed', () => {
+    const db = open();
+    const twice = db.prepare('select n, n * 2 as twice from t where n = ?');
+    expect(twice.all([2])).toEqual([{ n: 2, twice: 4 }]);
+    const star = db.prepare('select * from t where n = 1');
+    expect(star.all([])).toEqual([{ n: 1 }]);
+    db.prepare('alter table t add column note text').run([]);
+    // The schema change emptied the cache, and a statement still held re-reads its columns.
+    expect(db.prepare('select * from t where n = 1')).not.toBe(star);
+    expect(db.prepare('select * from t where n = 1').all([])).toEqual([{ n: 1, note: null }]);
+    expect(star.all([])).toEqual([{ n: 1, note: null }]);
+    expect([...db.prepare('select n from t order by n').iterate([])]).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    db.close();
+  });
+
   it('keeps at most `max` statements, and `maxBulk` bulk ones, least recently used out first', () => {
     const db = open(2, 1);
     const a = db.prepare('select 1');
