@@ -1,6 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../db/database.js';
-import type { NewSerialEventRow, NewSerialRow } from '../db/schema.js';
+import type { NewSerialEventRow, NewSerialRow, SerialRow } from '../db/schema.js';
 
 /** Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const INSERT_CHUNK = 1000;
@@ -47,6 +47,14 @@ const serialColumns = [
 
 export type SerialWithRefs = Awaited<ReturnType<typeof serialsRepository.findById>> & object;
 
+/** A serial with its location code, customer name and its item's SKU and Track Serials flag. */
+export type SerialWithItemRow = SerialRow & {
+  location_code: string;
+  customer_name: string | null;
+  item_sku: string;
+  item_track_serials: number;
+};
+
 /** Keys of each sort, in order; the last key is unique within an item so the cursor is exact. */
 const sortKeys = {
   serialNumber: ['serials.serial_number'],
@@ -79,15 +87,18 @@ export const serialsRepository = {
   },
 
   /** findById plus the item's SKU and Track Serials flag, in one query (the single-serial edit path). */
-  findWithItemById(db: Executor, id: number) {
-    return db
-      .selectFrom('serials')
-      .innerJoin('items', 'items.id', 'serials.item_id')
-      .innerJoin('locations', 'locations.id', 'serials.location_id')
-      .leftJoin('customers', 'customers.id', 'serials.customer_id')
-      .select([...serialColumns, 'items.sku as item_sku', 'items.track_serials as item_track_serials'])
-      .where('serials.id', '=', id)
-      .executeTakeFirst();
+  async findWithItemById(db: Executor, id: number): Promise<SerialWithItemRow | undefined> {
+    // Plain SQL: building and compiling this 24-column join with the query builder was a quarter of a
+    // status change's time.
+    const { rows } = await sql<SerialWithItemRow>`
+      select "serials".*, "locations"."code" as "location_code", "customers"."name" as "customer_name",
+        "items"."sku" as "item_sku", "items"."track_serials" as "item_track_serials"
+      from "serials"
+      inner join "items" on "items"."id" = "serials"."item_id"
+      inner join "locations" on "locations"."id" = "serials"."location_id"
+      left join "customers" on "customers"."id" = "serials"."customer_id"
+      where "serials"."id" = ${id}`.execute(db);
+    return rows[0];
   },
 
   findManyByIds(db: Executor, ids: number[]) {
