@@ -4,9 +4,10 @@
  * rows read from the same file and written to serials, serial_events and serial_counts with better-sqlite3
  * prepared statements in one transaction, no validation). Prints seconds, rows/s, the ratio and peak RSS.
  *
- *   npx tsx bench/import.ts [--rows 1000000] [--keep-file]
+ *   npx tsx bench/import.ts [--rows 1000000] [--keep-file] [--postgres [URL]]
  *
- * SQLite only: the PostgreSQL product path works the same way but its raw floor (COPY) is not written yet.
+ * SQLite by default; --postgres runs both sides on fresh databases of that server (default the local one,
+ * postgres://postgres@127.0.0.1:5432/postgres), the floor with pg parameter arrays (unnest) in one transaction.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,8 @@ import type { AppConfig } from '../src/config.js';
 import { openSqlite } from '../src/db/database.js';
 import { openRuntime, type Runtime } from '../src/server.js';
 import type { Principal } from '../src/auth/auth.service.js';
-import { sqliteFactory } from './databases.js';
+import pg from 'pg';
+import { postgresFactory, sqliteFactory } from './databases.js';
 
 const args = process.argv.slice(2);
 const argValue = (name: string) => {
@@ -27,6 +29,7 @@ const argValue = (name: string) => {
 const ROWS = Number(argValue('--rows') ?? 1_000_000);
 const LOCATIONS = ['R1-1A', 'R1-1B', 'R2-1A', 'R2-1B', 'R3-1A', 'R3-1B', 'R4-1A', 'R4-1B', 'DOCK', 'BACK'];
 const SKU = 'BENCH-IMPORT';
+const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The file a warehouse would export from a spreadsheet: quoted notes now and then, two statuses. */
 async function writeCsv(file: string, rows: number): Promise<void> {
@@ -93,7 +96,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: n
 }
 
 /** The floor: the same rows, read from the same file, written with prepared statements in one transaction. */
-async function rawLoad(file: string, dbFile: string, itemId: number, userId: number): Promise<number> {
+async function rawLoadSqlite(file: string, dbFile: string, itemId: number, userId: number): Promise<number> {
   const db = openSqlite(dbFile);
   try {
     const locationIds = new Map(
@@ -117,17 +120,6 @@ async function rawLoad(file: string, dbFile: string, itemId: number, userId: num
     );
     const at = new Date().toISOString();
     const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
-    // The generated file quotes only the notes and has no comma outside them, so a split is exact here.
-    const cellsOf = (line: string) => {
-      const q = line.indexOf('"');
-      if (q < 0) return line.split(',');
-      const end = line.lastIndexOf('"');
-      return [
-        ...line.slice(0, q - 1).split(','),
-        line.slice(q + 1, end).replace(/""/g, '"'),
-        line.slice(end + 2),
-      ];
-    };
     let count = 0;
     let header = true;
     const counts = new Map<string, number>();
@@ -138,7 +130,7 @@ async function rawLoad(file: string, dbFile: string, itemId: number, userId: num
           header = false;
           continue;
         }
-        const [serial, code, statusLabel, received, notes, warranty] = cellsOf(line) as [
+        const [serial, code, statusLabel, received, notes, warranty] = generatedCells(line) as [
           string,
           string,
           string,
@@ -192,10 +184,137 @@ async function rawLoad(file: string, dbFile: string, itemId: number, userId: num
   }
 }
 
+/** The generated file quotes only the notes and has no comma outside them, so a split is exact here. */
+function generatedCells(line: string): string[] {
+  const q = line.indexOf('"');
+  if (q < 0) return line.split(',');
+  const end = line.lastIndexOf('"');
+  return [
+    ...line.slice(0, q - 1).split(','),
+    line.slice(q + 1, end).replace(/""/g, '"'),
+    line.slice(end + 2),
+  ];
+}
+
+/** The PostgreSQL floor: 5,000 rows per statement as parameter arrays, serials then their events, one transaction. */
+async function rawLoadPostgres(file: string, url: string, itemId: number, userId: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const locationIds = new Map(
+      (await client.query<{ id: number; code: string }>('select id, code from locations')).rows.map((l) => [
+        l.code,
+        l.id,
+      ]),
+    );
+    const at = new Date().toISOString();
+    const counts = new Map<string, number>();
+    let count = 0;
+    let batch: string[][] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch.map((c) => {
+        const status = c[2] === 'Damaged' ? 'damaged' : 'in_stock';
+        const locationId = locationIds.get(c[1]!)!;
+        const key = `${locationId}|${status}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        const data: Record<string, string> = {};
+        if (c[4]) data['conditionNotes'] = c[4];
+        if (c[5]) data['warrantyEndDate'] = c[5];
+        return {
+          serial: c[0]!,
+          locationId,
+          status,
+          received: c[3]!,
+          notes: c[4] ?? '',
+          warranty: c[5] || null,
+          data: c[4] || c[5] ? JSON.stringify(data) : null,
+        };
+      });
+      const inserted = await client.query<{ id: number }>({
+        name: 'raw_import_serials',
+        text: `insert into serials (item_id, serial_number, status, location_id, warranty_end_date, date_received,
+            condition_notes, source_document_type, source_document_number, version, created_at, created_by,
+            updated_at, updated_by)
+          select $1::int, t.sn, t.st, t.loc, t.we, t.dr, t.cn, 'import', '1', 1, $2::text, $3::int, $2::text, $3::int
+          from unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])
+            with ordinality as t(sn, st, loc, we, dr, cn, ord)
+          order by t.ord
+          returning id`,
+        values: [
+          itemId,
+          at,
+          userId,
+          rows.map((r) => r.serial),
+          rows.map((r) => r.status),
+          rows.map((r) => r.locationId),
+          rows.map((r) => r.warranty),
+          rows.map((r) => r.received),
+          rows.map((r) => r.notes),
+        ],
+      });
+      await client.query({
+        name: 'raw_import_events',
+        text: `insert into serial_events (serial_id, item_id, kind, at, user_id, document_type, document_number,
+            to_location_id, to_status, data)
+          select t.sid, $1::int, 'created', $2::text, $3::int, 'import', '1', t.loc, t.st, t.data
+          from unnest($4::int[], $5::int[], $6::text[], $7::text[]) as t(sid, loc, st, data)`,
+        values: [
+          itemId,
+          at,
+          userId,
+          inserted.rows.map((r) => r.id),
+          rows.map((r) => r.locationId),
+          rows.map((r) => r.status),
+          rows.map((r) => r.data),
+        ],
+      });
+      count += rows.length;
+      batch = [];
+    };
+    await client.query('begin');
+    try {
+      let header = true;
+      for await (const line of readline.createInterface({
+        input: fs.createReadStream(file),
+        crlfDelay: Infinity,
+      })) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        batch.push(generatedCells(line));
+        if (batch.length >= 5000) await flush();
+      }
+      await flush();
+      for (const [key, n] of counts) {
+        const [locationId, status] = key.split('|');
+        await client.query(
+          `insert into serial_counts (item_id, location_id, status, count) values ($1, $2, $3, $4)
+           on conflict (item_id, location_id, status) do update set count = serial_counts.count + excluded.count`,
+          [itemId, Number(locationId), status, n],
+        );
+      }
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    }
+    return count;
+  } finally {
+    await client.end();
+  }
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
-  const factory = sqliteFactory();
+  const pgAt = args.indexOf('--postgres');
+  const pgUrl =
+    pgAt < 0
+      ? undefined
+      : ((args[pgAt + 1]?.startsWith('postgres') ? args[pgAt + 1] : undefined) ?? DEFAULT_PG_URL);
+  const factory = pgUrl ? postgresFactory(pgUrl, 10) : sqliteFactory();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serialtrack-import-bench-'));
   const file = path.join(dir, 'serials.csv');
   try {
@@ -211,7 +330,7 @@ async function main() {
       logLevel: 'silent',
     };
 
-    const productDb = await factory.create('import-product');
+    const productDb = await factory.create('import_product');
     const product = await prepare({ ...base, database: productDb.config });
     const rssBefore = process.memoryUsage().rss;
     let importId = 0;
@@ -233,22 +352,20 @@ async function main() {
     await product.rt.close();
     await productDb.drop();
 
-    const rawDb = await factory.create('import-raw');
+    const rawDb = await factory.create('import_raw');
     const raw = await prepare({ ...base, database: rawDb.config });
     await raw.rt.close();
+    const config = rawDb.config;
     const floor = await measure(() =>
-      rawLoad(
-        file,
-        rawDb.config.kind === 'sqlite' ? rawDb.config.file : '',
-        raw.itemId,
-        raw.principal.userId,
-      ),
+      config.kind === 'sqlite'
+        ? rawLoadSqlite(file, config.file, raw.itemId, raw.principal.userId)
+        : rawLoadPostgres(file, config.url, raw.itemId, raw.principal.userId),
     );
     await rawDb.drop();
 
     const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')} rows/s`;
     console.log('');
-    console.log(`Import of ${ROWS.toLocaleString('en')} rows (SQLite)`);
+    console.log(`Import of ${ROWS.toLocaleString('en')} rows (${pgUrl ? 'PostgreSQL' : 'SQLite'})`);
     console.log(
       `  product   dry run ${dry.seconds.toFixed(1)} s + commit ${commit.seconds.toFixed(1)} s = ` +
         `${productSeconds.toFixed(1)} s  ${rate(created, productSeconds)}  peak RSS ${mb(productPeak)} ` +
