@@ -88,7 +88,7 @@ const S = {
   httpConcurrency: envInt('BENCH_HTTP_CONCURRENCY', 32, 1),
   httpDeadlineMs: envInt('BENCH_HTTP_TIMEOUT_S', 120, 1) * 1000,
   seed: envInt('BENCH_SEED', 42),
-  /** Rows of the CSV import (bench/import.ts, SQLite only, in its own process); 0 skips it. */
+  /** Rows of the CSV import (bench/import.ts, in its own process); 0 skips it. */
   importRows: envInt('BENCH_IMPORT_ROWS', SERIALS),
   pageSize: 50,
   warmup: 200,
@@ -360,12 +360,19 @@ interface ImportResult {
  * The CSV import benchmark (bench/import.ts) in a process of its own, so that its peak RSS is the import's
  * alone. Its figures are read back from what it prints.
  */
-function runImportBench(rows: number): Promise<ImportResult> {
+function runImportBench(rows: number, postgresUrl: string | undefined): Promise<ImportResult> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'import.ts');
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', script, '--rows', String(rows)],
+      [
+        '--import',
+        'tsx',
+        script,
+        '--rows',
+        String(rows),
+        ...(postgresUrl ? ['--postgres', postgresUrl] : []),
+      ],
       { maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(`bench/import.ts failed: ${String(stderr).trim() || err.message}`));
@@ -850,13 +857,15 @@ async function main(): Promise<void> {
     truncated: load.truncated,
   };
 
-  // 9. CSV import of as many rows as serials above, SQLite only (bench/import.ts has no PostgreSQL floor).
+  // 9. CSV import of as many rows as serials above, on fresh databases of the same kind.
   let csvImport: ImportResult | { error: string } | null = null;
-  if (!usePostgres && S.importRows > 0) {
+  if (S.importRows > 0) {
     log(`CSV import: bench/import.ts --rows ${S.importRows} in its own process …`);
-    csvImport = await runImportBench(S.importRows).catch((err: unknown) => ({
-      error: err instanceof Error ? err.message : String(err),
-    }));
+    csvImport = await runImportBench(S.importRows, usePostgres ? databaseUrl : undefined).catch(
+      (err: unknown) => ({
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     if ('error' in csvImport) log(csvImport.error);
   }
 
