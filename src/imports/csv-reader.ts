@@ -90,7 +90,8 @@ export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGen
 async function* decodeUtf8(source: Readable, opts: CsvReadOptions): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
-  for await (const chunk of source) {
+  // A refused file must not destroy the upload: the route still reads its rest to answer cleanly.
+  for await (const chunk of source.iterator({ destroyOnReturn: false })) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     if (
       bytes === 0 &&

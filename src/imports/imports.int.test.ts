@@ -407,6 +407,20 @@ describeEachDialect('imports', (dialect) => {
     ]);
   });
 
+  it('answers a file refused at its header over real HTTP, instead of resetting the upload', async () => {
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const imp = await openImport({ itemId });
+    // Several megabytes still on their way when the header is refused.
+    const body = Buffer.from(`Numéro de série\n${'SN-000000\n'.repeat(600_000)}`);
+    const res = await fetch(`${address}/api/imports/${imp.id}/file`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body,
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ code: 'MAPPING_REQUIRED' });
+  });
+
   it('never crashes nor writes a serial on fuzzed input', async () => {
     const before = await serialTotal();
     let seed = 42;

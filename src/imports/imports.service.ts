@@ -10,7 +10,13 @@ import { itemsRepository } from '../items/items.repository.js';
 import { CountDeltas } from '../serials/serial-ledger.js';
 import { readCsv } from './csv-reader.js';
 import { FIELD_LABELS, IMPORT_FIELDS, planColumns, planIsComplete } from './import-columns.js';
-import { defaultsFingerprint, loadLookups, planProblems, stageCsv } from './import-staging.js';
+import {
+  defaultsFingerprint,
+  loadLookups,
+  MAX_IMPORT_BYTES,
+  planProblems,
+  stageCsv,
+} from './import-staging.js';
 import { importsRepository, type ImportRow, type StagingKey } from './imports.repository.js';
 import { buildReport } from './import-report.js';
 import type { createImportBody, importViewSchema, inspectResultSchema } from './imports.schemas.js';
@@ -26,6 +32,34 @@ const STALE_UPLOAD_MS = 15 * 60 * 1000;
 const STALE_DRY_RUN_MS = 7 * 24 * 60 * 60 * 1000;
 /** Serials per INSERT … SELECT of a commit. */
 const COMMIT_SLICE = 50_000;
+
+/**
+ * Reads what is left of a refused upload. Answering while the client is still sending makes browsers and
+ * fetch report a reset connection instead of the answer, so the rest is read and dropped first.
+ */
+function drain(source: Readable): Promise<void> {
+  if (source.readableEnded || source.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    // read() rather than resume(): the parser's iterator left a 'readable' listener, which resume() obeys.
+    let bytes = 0;
+    const readAll = () => {
+      for (
+        let chunk = source.read() as Buffer | null;
+        chunk !== null;
+        chunk = source.read() as Buffer | null
+      ) {
+        bytes += chunk.length;
+        // Past the size any import may have, the client is not sending a file: hang up.
+        if (bytes > MAX_IMPORT_BYTES) source.destroy();
+      }
+    };
+    source.on('readable', readAll);
+    source.once('end', () => resolve());
+    source.once('close', () => resolve());
+    source.once('error', () => resolve());
+    readAll();
+  });
+}
 
 export function createImportsService(db: Db, options: { commitSlice?: number } = {}) {
   const commitSlice = options.commitSlice ?? COMMIT_SLICE;
@@ -145,7 +179,7 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
     async upload(id: number, source: Readable): Promise<ImportView> {
       const imp = await requireImport(id);
       if (imp.status !== 'uploading' || imp.rows_parsed > 0 || imp.columns !== null) {
-        source.resume(); // drain what the client sends, so it gets the answer instead of a reset
+        await drain(source);
         throw conflict('IMPORT_NOT_UPLOADING', `Import #${imp.number} already has its file (${imp.status}).`);
       }
       try {
@@ -171,7 +205,7 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
         });
         await importsRepository.deleteStaging(db, id);
         await importsRepository.deleteErrors(db, id);
-        source.resume();
+        await drain(source);
         throw err;
       }
       return toView(await requireImport(id));
