@@ -316,6 +316,7 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
   await flush();
 
   // Set-based checks over the whole file, then the import becomes a dry run waiting for commit.
+  await importsRepository.analyzeStaging(db);
   await db.transaction().execute(async (tx) => {
     await importsRepository.flagDuplicatesInFile(tx, target.importId, serialColumn);
     await importsRepository.flagExisting(tx, target.importId, serialColumn);
