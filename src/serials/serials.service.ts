@@ -272,10 +272,11 @@ export function createSerialsService(db: Db) {
           )
         : undefined;
       return {
-        serials: page.map((r) => ({
-          ...toSerialView(r, today),
-          ...(customValues && { customValues: customValues.get(r.id) ?? {} }),
-        })),
+        // The view itself unless custom values were asked for: a copy of every row is garbage per page.
+        serials: page.map((r) => {
+          const view = toSerialView(r, today);
+          return customValues ? { ...view, customValues: customValues.get(r.id) ?? {} } : view;
+        }),
         nextCursor:
           rows.length > p.limit && last ? encodeCursor(serialsRepository.sortKeyOf(p.sort, last)) : null,
         counts: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
