@@ -179,8 +179,8 @@ describe('Serialtrack in Chromium', () => {
 
   it('a failed export says why and leaves Export CSV usable', async () => {
     await gridRow('ALT-0001').waitFor();
-    const exportPage = (url: URL) =>
-      url.pathname.endsWith('/serials') && url.searchParams.get('limit') === '500';
+    // Export CSV streams the server's CSV export of the item's serials.
+    const exportPage = (url: URL) => url.pathname.endsWith('/serials.csv');
     await page.route(exportPage, (route) =>
       route.fulfill({
         status: 500,
