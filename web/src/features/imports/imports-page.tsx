@@ -11,6 +11,12 @@ export function ImportsPage() {
   return (
     <section>
       <h1>Import Serials</h1>
+      <p>
+        <a href="/api/serials.csv?bom=1" download>
+          Export all serials (CSV)
+        </a>{' '}
+        — the same columns this page imports, so an export can be edited and imported into another database.
+      </p>
       <ImportFlow />
     </section>
   );
