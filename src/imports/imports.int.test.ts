@@ -421,6 +421,24 @@ describeEachDialect('imports', (dialect) => {
     expect(await res.json()).toMatchObject({ code: 'MAPPING_REQUIRED' });
   });
 
+  it('two overlapping imports committed at once: one wins, the other imports nothing', async () => {
+    const a = await dryRun('Serial\nRACE2-1\nRACE2-2\nRACE2-3\n', { itemId });
+    const b = await dryRun('Serial\nRACE2-3\nRACE2-4\n', { itemId });
+    const results = await Promise.all([
+      t.admin.post(`/api/imports/${a.imp.id}/commit`),
+      t.admin.post(`/api/imports/${b.imp.id}/commit`),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const loser = results.find((r) => r.statusCode === 409)!;
+    expect(loser.json()).toMatchObject({ code: 'DATA_CHANGED' });
+    const page = await t.admin.get(`/api/items/${itemId}/serials?q=RACE2-`);
+    const numbers = page.json<{ serials: { serialNumber: string }[] }>().serials.map((x) => x.serialNumber);
+    expect([
+      ['RACE2-1', 'RACE2-2', 'RACE2-3'],
+      ['RACE2-3', 'RACE2-4'],
+    ]).toContainEqual(numbers);
+  });
+
   it('never crashes nor writes a serial on fuzzed input', async () => {
     const before = await serialTotal();
     let seed = 42;
