@@ -28,7 +28,11 @@ export const documentsRepository = {
         return row ? { id: row.id, saleId: row.sale_id } : null;
       }
       case 'import': {
-        const row = await db.selectFrom('imports').select('id').where('number', '=', number).executeTakeFirst();
+        const row = await db
+          .selectFrom('imports')
+          .select('id')
+          .where('number', '=', number)
+          .executeTakeFirst();
         return row ?? null;
       }
       case 'transfer': {
