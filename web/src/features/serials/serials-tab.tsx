@@ -187,7 +187,7 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
   const cfGridStyle =
     cfColumns.length > 0
       ? {
-          gridTemplateColumns: `32px minmax(140px, 1.4fr) 110px 90px minmax(100px, 1fr) minmax(210px, 1.5fr) 124px minmax(110px, 1fr) minmax(100px, 1fr) repeat(${cfColumns.length}, minmax(120px, 1fr))`,
+          gridTemplateColumns: `32px minmax(140px, 1.4fr) 110px 90px minmax(100px, 1fr) minmax(210px, 1.5fr) 140px minmax(110px, 1fr) minmax(100px, 1fr) repeat(${cfColumns.length}, minmax(120px, 1fr))`,
           minWidth: 1080 + 120 * cfColumns.length,
         }
       : undefined;
