@@ -55,8 +55,8 @@ type Row = Record<string, unknown>;
 /**
  * A prepared statement as Kysely uses it, whose rows are read as arrays (better-sqlite3's raw mode) and made
  * into objects by a function written for its columns. better-sqlite3 builds every row object one property at a
- * time; objects made here are allocated at their final size, all of one shape: for a page of 51 serials that
- * is 60 instead of 89 KB of garbage per call, and a third less time.
+ * time; objects made here are allocated at their final size, all of one shape: for 51 rows of 20 columns
+ * that is 60 instead of 89 KB of garbage per call, and a third less time.
  */
 class ShapedStatement implements SqliteStatement {
   readonly reader: boolean;
