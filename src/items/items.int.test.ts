@@ -200,6 +200,50 @@ describeEachDialect('items, Track Serials and stock', (dialect) => {
     );
   });
 
+  it('INV_MANAGE_SERIALS alone turns Track Serials on and off through its own route, and nothing else', async () => {
+    const manager = await t.userWith(['INV_VIEW', 'INV_MANAGE_SERIALS']);
+    const id = await makeItem(t.admin, 'PERM-3', { trackSerials: false, primaryLocationId: r1 });
+    // Other item fields stay under INV_EDIT_ITEMS.
+    const rename = await manager.patch(`/api/items/${id}`, { name: 'Renamed' });
+    expect(rename.statusCode).toBe(403);
+    expect(rename.json<{ detail: string }>().detail).toContain('INV_EDIT_ITEMS');
+    const on = await manager.request('PUT', `/api/items/${id}/track-serials`, { trackSerials: true });
+    expect(on.statusCode).toBe(200);
+    expect(on.json<{ trackSerials: boolean; name: string }>()).toMatchObject({
+      trackSerials: true,
+      name: 'Item PERM-3',
+    });
+    // The same rules as the item form: no serials, it simply turns off.
+    const off = await manager.request('PUT', `/api/items/${id}/track-serials`, { trackSerials: false });
+    expect(off.json<{ trackSerials: boolean }>().trackSerials).toBe(false);
+    await manager.request('PUT', `/api/items/${id}/track-serials`, { trackSerials: true });
+    await addSerials(t.admin, id, ['P3-1']);
+    const locked = await manager.request('PUT', `/api/items/${id}/track-serials`, { trackSerials: false });
+    expect(locked.statusCode).toBe(409);
+    expect(locked.json<{ code: string; detail: string }>()).toMatchObject({
+      code: 'SERIAL_TRACKING_LOCKED',
+      detail: expect.stringContaining('Settings page') as unknown,
+    });
+    await t.admin.patch('/api/settings', { serialTrackingOff: 'hide' });
+    const unconfirmed = await manager.request('PUT', `/api/items/${id}/track-serials`, {
+      trackSerials: false,
+    });
+    expect(unconfirmed.json<{ code: string }>().code).toBe('CONFIRMATION_REQUIRED');
+    const hidden = await manager.request('PUT', `/api/items/${id}/track-serials`, {
+      trackSerials: false,
+      confirmHideSerials: true,
+    });
+    expect(hidden.json<{ trackSerials: boolean }>().trackSerials).toBe(false);
+    await t.admin.patch('/api/settings', { serialTrackingOff: 'lock' });
+    // Without INV_MANAGE_SERIALS the route answers 403, even to someone who may edit items.
+    const editor = await t.userWith(['INV_VIEW', 'INV_EDIT_ITEMS']);
+    const refused = await editor.request('PUT', `/api/items/${id}/track-serials`, { trackSerials: true });
+    expect(refused.statusCode).toBe(403);
+    expect((await t.admin.get(`/api/items/${id}`)).json<{ trackSerials: boolean }>().trackSerials).toBe(
+      false,
+    );
+  });
+
   it('locations: unique codes, deactivate, and an inactive location takes no new serials', async () => {
     expect((await t.admin.post('/api/locations', { code: 'R1-1A' })).statusCode).toBe(409);
     expect((await t.admin.post('/api/locations', { code: 'has space' })).statusCode).toBe(400);

@@ -12,6 +12,7 @@ import {
   listAdjustmentsQuery,
   listItemsQuery,
   stockSummarySchema,
+  trackSerialsBody,
   updateItemBody,
 } from './items.schemas.js';
 
@@ -60,6 +61,23 @@ export function registerItemsRoutes(app: FastifyInstance, { items, stock }: Serv
       response: { 200: itemSchema, ...errorResponses },
     },
     handler: (req) => items.update(principalOf(req), req.params.id, req.body),
+  });
+
+  // Its own route because the help pages make INV_MANAGE_SERIALS alone the permission for Track Serials:
+  // a serials manager who may not edit items can still turn it on or off.
+  r.put('/api/items/:id/track-serials', {
+    config: { access: 'INV_MANAGE_SERIALS' },
+    schema: {
+      tags,
+      summary: 'Turn Track Serials on or off (needs only INV_MANAGE_SERIALS)',
+      description:
+        'Turning it off once the item has serials is refused under the "lock" setting; under "hide" it needs ' +
+        'confirmHideSerials and the records are kept.',
+      params: idParams,
+      body: trackSerialsBody,
+      response: { 200: itemSchema, ...errorResponses },
+    },
+    handler: (req) => items.setTrackSerials(principalOf(req), req.params.id, req.body),
   });
 
   r.get('/api/items/:id/stock', {

@@ -48,6 +48,14 @@ export const updateItemBody = z.object({
     .describe('Confirms turning Track Serials off under the "hide" setting'),
 });
 
+export const trackSerialsBody = z.object({
+  trackSerials: z.boolean(),
+  confirmHideSerials: z
+    .boolean()
+    .optional()
+    .describe('Confirms turning Track Serials off under the "hide" setting'),
+});
+
 export const listItemsQuery = z.object({
   q: z.string().trim().max(200).optional(),
   cursor: cursorQuery,

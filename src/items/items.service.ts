@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import type { ItemRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
@@ -80,6 +80,50 @@ export function createItemsService(db: Db) {
     }
   }
 
+  // Lock first, so a concurrent Add Serial either finishes before the serial count of a turn-off or waits
+  // and then sees tracking off.
+  async function lockItem(tx: Executor, id: number): Promise<ItemRow> {
+    await itemsRepository.lock(tx, id);
+    const item = await itemsRepository.findById(tx, id);
+    if (!item) throw notFound('Item', id);
+    return item;
+  }
+
+  /**
+   * Track Serials: turning it on never changes quantities; turning it off is free while the item has no
+   * serials, refused under the "lock" setting once it has, and under "hide" allowed only with
+   * confirmHideSerials (records are kept and shown again when re-enabled).
+   */
+  async function checkTrackingChange(
+    tx: Executor,
+    principal: Principal,
+    item: ItemRow,
+    trackSerials: boolean,
+    confirmHideSerials: boolean | undefined,
+  ): Promise<void> {
+    if (trackSerials === (item.track_serials === 1)) return;
+    requireSerialPermission(principal);
+    if (trackSerials) return;
+    const serialCount = await serialsRepository.countAllByItem(tx, item.id);
+    if (serialCount === 0) return;
+    const { serialTrackingOff } = await readSettings(tx);
+    if (serialTrackingOff === 'lock') {
+      throw conflict(
+        'SERIAL_TRACKING_LOCKED',
+        `Track Serials cannot be turned off: ${item.sku} already has ${serialCount} serial record(s). ` +
+          'An administrator can allow it on the Settings page, under "Turning Track Serials off", by ' +
+          'choosing "Hide the serials".',
+      );
+    }
+    if (!confirmHideSerials) {
+      throw conflict(
+        'CONFIRMATION_REQUIRED',
+        `${item.sku} has ${serialCount} serial record(s). Turning Track Serials off hides the Serials tab; ` +
+          'the records are kept and come back when it is turned on again. Confirm to continue.',
+      );
+    }
+  }
+
   const service = {
     async get(id: number): Promise<ItemView> {
       const row = await itemsRepository.findById(db, id);
@@ -132,43 +176,15 @@ export function createItemsService(db: Db) {
       }
     },
 
-    /**
-     * Edits an item. Track Serials: turning it on never changes quantities; turning it off is free
-     * while the item has no serials, refused under the "lock" setting once it has, and under "hide"
-     * allowed only with confirmHideSerials (records are kept and shown again when re-enabled).
-     */
+    /** Edits an item; a Track Serials change in the same edit also needs INV_MANAGE_SERIALS. */
     async update(principal: Principal, id: number, patch: ItemPatch): Promise<ItemView> {
       await checkRefs(patch);
       try {
         await db.transaction().execute(async (tx) => {
-          // Lock first, so a concurrent Add Serial either finishes before the count below or waits and
-          // then sees tracking off.
-          await itemsRepository.lock(tx, id);
-          const item = await itemsRepository.findById(tx, id);
-          if (!item) throw notFound('Item', id);
+          const item = await lockItem(tx, id);
           const { confirmHideSerials, ...fields } = patch;
-          const trackingChanges =
-            fields.trackSerials !== undefined && fields.trackSerials !== (item.track_serials === 1);
-          if (trackingChanges) requireSerialPermission(principal);
-          if (trackingChanges && fields.trackSerials === false) {
-            const serialCount = await serialsRepository.countAllByItem(tx, id);
-            if (serialCount > 0) {
-              const { serialTrackingOff } = await readSettings(tx);
-              if (serialTrackingOff === 'lock') {
-                throw conflict(
-                  'SERIAL_TRACKING_LOCKED',
-                  `Track Serials cannot be turned off: ${item.sku} already has ${serialCount} serial record(s). ` +
-                    'An administrator can change the setting "serialTrackingOff" to "hide" to allow it.',
-                );
-              }
-              if (!confirmHideSerials) {
-                throw conflict(
-                  'CONFIRMATION_REQUIRED',
-                  `${item.sku} has ${serialCount} serial record(s). Turning Track Serials off hides the Serials tab; ` +
-                    'the records are kept and come back when it is turned on again. Confirm to continue.',
-                );
-              }
-            }
+          if (fields.trackSerials !== undefined) {
+            await checkTrackingChange(tx, principal, item, fields.trackSerials, confirmHideSerials);
           }
           await itemsRepository.update(tx, id, {
             ...(fields.sku !== undefined && { sku: fields.sku }),
@@ -186,6 +202,25 @@ export function createItemsService(db: Db) {
         if (isUniqueViolation(err)) throw skuTaken(patch.sku ?? '');
         throw err;
       }
+      return service.get(id);
+    },
+
+    /** Turns Track Serials on or off and nothing else: the route for INV_MANAGE_SERIALS without INV_EDIT_ITEMS. */
+    async setTrackSerials(
+      principal: Principal,
+      id: number,
+      input: { trackSerials: boolean; confirmHideSerials?: boolean | undefined },
+    ): Promise<ItemView> {
+      await db.transaction().execute(async (tx) => {
+        const item = await lockItem(tx, id);
+        await checkTrackingChange(tx, principal, item, input.trackSerials, input.confirmHideSerials);
+        if (input.trackSerials !== (item.track_serials === 1)) {
+          await itemsRepository.update(tx, id, {
+            track_serials: input.trackSerials ? 1 : 0,
+            updated_at: nowIso(),
+          });
+        }
+      });
       return service.get(id);
     },
   };
