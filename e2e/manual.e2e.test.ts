@@ -163,6 +163,66 @@ describe('Serialtrack in Chromium', () => {
     expect(await list.getByRole('option').count()).toBe(2);
   });
 
+  // --- Global lookup: scanning again, tab switches, the pick list by keyboard ---
+  it('the lookup opens the same serial again after its Serial Detail was closed', async () => {
+    const box = page.getByLabel('Serial lookup');
+    await box.press('Escape');
+    for (let i = 0; i < 2; i++) {
+      await box.fill('ALT-0002');
+      await box.press('Enter');
+      const detail = page.getByRole('dialog', { name: 'Serial Detail — ALT-0002' });
+      await detail.waitFor();
+      await page.keyboard.press('Escape');
+      await detail.waitFor({ state: 'hidden' });
+      // Closing it drops ?serial, so nothing reopens it behind the user's back.
+      await expect.poll(() => new URL(page.url()).searchParams.has('serial')).toBe(false);
+    }
+  });
+
+  it('Basic Info → Serials keeps the filters and does not reopen the looked-up serial', async () => {
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await page.getByLabel('Search serials').fill('ALT-0001');
+    await expect.poll(() => gridRow('ALT-0002').count()).toBe(0);
+    await page.getByRole('tab', { name: 'Basic Info' }).click();
+    await page.getByRole('group', { name: 'Item Settings' }).waitFor();
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    expect(await page.getByLabel('Search serials').inputValue()).toBe('ALT-0001');
+    await gridRow('ALT-0001').waitFor();
+    expect(await gridRow('ALT-0002').count()).toBe(0);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.getByLabel('Search serials').fill('');
+    await gridRow('ALT-0002').waitFor();
+  });
+
+  it('the lookup pick list works with the keyboard: arrows, Enter, Escape', async () => {
+    const box = page.getByLabel('Serial lookup');
+    await box.fill('ALT-');
+    await box.press('Enter');
+    const list = page.getByRole('listbox', { name: 'Serial matches' });
+    await list.waitFor();
+    const options = list.getByRole('option');
+    expect(await options.count()).toBe(2);
+    await box.press('ArrowDown');
+    await box.press('ArrowDown');
+    const second = options.nth(1);
+    expect(await second.getAttribute('aria-selected')).toBe('true');
+    expect(await box.getAttribute('aria-activedescendant')).toBe(await second.getAttribute('id'));
+    const serial = (await second.locator('strong').textContent())!;
+    await box.press('ArrowUp');
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    const detail = page.getByRole('dialog', { name: `Serial Detail — ${serial}` });
+    await detail.waitFor();
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
+    await box.fill('ALT-');
+    await box.press('Enter');
+    await list.waitFor();
+    await box.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+  });
+
   it('fits a tablet: the page never scrolls sideways, the grid scrolls inside itself', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.getByRole('link', { name: 'Items' }).click();
@@ -201,6 +261,93 @@ describe('Serialtrack in Chromium', () => {
     await page.getByRole('button', { name: 'Export CSV' }).click();
     expect((await download).suggestedFilename()).toBe('ALT-12V-serials.csv');
     expect(await alert.count()).toBe(0);
+  });
+
+  // --- Turning Track Serials off: the "lock" default, the Settings page, "hide" ---
+  const trackSerialsBox = () =>
+    page.getByRole('group', { name: 'Item Settings' }).getByLabel('Track Serials');
+
+  it('under the default "lock" the turn-off is refused, names the Settings page, and the box stays checked', async () => {
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByRole('link', { name: 'ALT-12V' }).click();
+    await trackSerialsBox().uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'cannot be turned off' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Settings page');
+    expect(await trackSerialsBox().isChecked()).toBe(true);
+    expect(await page.getByRole('tab', { name: 'Serials' }).count()).toBe(1);
+  });
+
+  it('the administrator allows it on the Settings page ("hide"): confirm, the Serials tab goes, and comes back', async () => {
+    await page.getByRole('link', { name: 'Open Settings' }).click();
+    const form = page.getByRole('form', { name: 'Settings' });
+    expect(await form.getByLabel('Keep Track Serials on (lock)').isChecked()).toBe(true);
+    expect(await form.getByLabel('Purchase order number prefix').inputValue()).toBe('1-');
+    await form.getByLabel('Hide the serials').check();
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    await form.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
+    await page.reload();
+    expect(
+      await page.getByRole('form', { name: 'Settings' }).getByLabel('Hide the serials').isChecked(),
+    ).toBe(true);
+
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByRole('link', { name: 'ALT-12V' }).click();
+    await trackSerialsBox().uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Turn off Track Serials?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await trackSerialsBox().isChecked()).toBe(true);
+    await trackSerialsBox().uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await confirm.getByRole('button', { name: 'Turn off and keep records' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Serials' }).count()).toBe(0);
+    expect(await trackSerialsBox().isChecked()).toBe(false);
+
+    await trackSerialsBox().check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await gridRow('ALT-0001').waitFor();
+    await gridRow('ALT-0002').waitFor();
+
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('form', { name: 'Settings' }).getByLabel('Keep Track Serials on (lock)').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
+  });
+
+  it('INV_MANAGE_SERIALS without INV_EDIT_ITEMS can turn Track Serials on and save', async () => {
+    const csrf = (
+      (await (await page.request.get(`${server.url}/api/auth/session`)).json()) as { csrfToken: string }
+    ).csrfToken;
+    const send = async (method: string, url: string, data: unknown) =>
+      (
+        await page.request.fetch(`${server.url}${url}`, { method, headers: { 'x-csrf-token': csrf }, data })
+      ).json() as Promise<{ id: number }>;
+    const role = await send('POST', '/api/roles', {
+      name: 'Serials manager',
+      permissions: ['INV_VIEW', 'INV_MANAGE_SERIALS'],
+    });
+    await send('POST', '/api/users', {
+      username: 'serials',
+      password: 'serials-password-1',
+      roleIds: [role.id],
+    });
+    await send('POST', '/api/items', { sku: 'BAT-1', name: 'Battery' });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const other = await context.newPage();
+    await other.goto(server.url);
+    await other.getByLabel('Username').fill('serials');
+    await other.getByLabel('Password').fill('serials-password-1');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('link', { name: 'BAT-1' }).click();
+    expect(await other.getByLabel('SKU').isDisabled()).toBe(true);
+    await other.getByRole('group', { name: 'Item Settings' }).getByLabel('Track Serials').check();
+    await other.getByRole('button', { name: 'Save', exact: true }).click();
+    await other.getByRole('tab', { name: 'Serials' }).waitFor();
+    await context.close();
   });
 
   it('a user without INV_MANAGE_SERIALS does not see the Track Serials checkbox', async () => {

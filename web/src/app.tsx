@@ -16,7 +16,10 @@ import { PurchaseOrdersPage } from './features/purchasing/purchase-orders-page';
 import { PurchaseOrderPage } from './features/purchasing/purchase-order-page';
 import { SalesPage } from './features/sales/sales-page';
 import { SalePage } from './features/sales/sale-page';
+import { SuppliersPage } from './features/partners/suppliers-page';
+import { CustomersPage } from './features/partners/customers-page';
 import { LabelSettingsPage } from './features/labels/label-settings-page';
+import { SettingsPage } from './features/admin/settings-page';
 import { DocumentRedirect } from './features/lookup/document-redirect';
 import { ImportPage, ImportsPage } from './features/imports/imports-page';
 
@@ -72,6 +75,8 @@ export function App() {
           <Route path="/purchase-orders/:id" element={<PurchaseOrderPage />} />
           <Route path="/sales" element={<SalesPage />} />
           <Route path="/sales/:id" element={<SalePage />} />
+          <Route path="/suppliers" element={<SuppliersPage />} />
+          <Route path="/customers" element={<CustomersPage />} />
           <Route path="/documents/:type/:number" element={<DocumentRedirect />} />
           <Route path="/imports" element={<ImportsPage />} />
           <Route path="/imports/:id" element={<ImportPage />} />
@@ -79,6 +84,7 @@ export function App() {
           <Route path="/part-types" element={<PartTypesPage />} />
           <Route path="/users" element={<UsersPage />} />
           <Route path="/tokens" element={<TokensSection />} />
+          <Route path="/settings" element={<SettingsPage />} />
           <Route path="/settings/labels" element={<LabelSettingsPage />} />
           <Route path="*" element={<p>Page not found.</p>} />
         </Routes>

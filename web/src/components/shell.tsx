@@ -10,6 +10,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const canAdminUsers = useCan('USERS_ADMIN');
   const canImport = useCan('INV_MANAGE_SERIALS');
+  const canAdminSettings = useCan('SETTINGS_ADMIN');
 
   const signOut = async () => {
     await post('/api/auth/logout').catch(() => undefined);
@@ -27,6 +28,8 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/items">Items</NavLink>
           <NavLink to="/purchase-orders">Purchase orders</NavLink>
           <NavLink to="/sales">Sales</NavLink>
+          <NavLink to="/suppliers">Suppliers</NavLink>
+          <NavLink to="/customers">Customers</NavLink>
           <NavLink to="/transfers">Transfers</NavLink>
           {canImport && <NavLink to="/imports">Import</NavLink>}
           <NavLink to="/locations">Locations</NavLink>
@@ -34,6 +37,11 @@ export function Shell({ children }: { children: ReactNode }) {
           {canAdminUsers && <NavLink to="/users">Users</NavLink>}
           <NavLink to="/tokens">API tokens</NavLink>
           <NavLink to="/settings/labels">Labels</NavLink>
+          {canAdminSettings && (
+            <NavLink to="/settings" end>
+              Settings
+            </NavLink>
+          )}
         </nav>
         <LookupBox />
         <span className="user">

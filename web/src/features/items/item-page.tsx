@@ -1,13 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import * as Tabs from '@radix-ui/react-tabs';
-import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError, get, patch, post, toApiError } from '../../api/client';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { api, ApiError, get, patch, post, toApiError } from '../../api/client';
 import type { Item, Location, PartType } from '../../api/types';
 import { FormError } from '../../components/form-error';
 import { Dialog } from '../../components/dialog';
 import { useCan } from '../auth/session';
-import { SerialsTab } from '../serials/serials-tab';
+import { SerialsTab, type OpenSerialRequest } from '../serials/serials-tab';
 import { StockSection } from './stock-section';
 
 interface ItemForm {
@@ -49,9 +49,13 @@ export function ItemPage() {
   const id = Number(params.id);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [searchParams] = useSearchParams();
+  const location = useLocation();
+  const [searchParams, setSearchParams] = useSearchParams();
   const canEdit = useCan('INV_EDIT_ITEMS');
   const canManageSerials = useCan('INV_MANAGE_SERIALS');
+  const canAdminSettings = useCan('SETTINGS_ADMIN');
+  // Someone who may manage serials but not edit items can still turn Track Serials on or off.
+  const canSave = isNew ? canEdit : canEdit || canManageSerials;
 
   const item = useQuery({
     queryKey: ['item', id],
@@ -74,13 +78,31 @@ export function ItemPage() {
   const [saved, setSaved] = useState(false);
   const serialParam = searchParams.get('serial');
   const [tab, setTab] = useState(serialParam ? 'serials' : 'basic');
+  // The Serials tab stays mounted once shown, so going to Basic Info and back keeps its filters.
+  const [serialsShown, setSerialsShown] = useState(tab === 'serials');
+  if (tab === 'serials' && !serialsShown) setSerialsShown(true);
+  const openSerial: OpenSerialRequest | null = serialParam
+    ? { serialId: Number(serialParam), key: location.key }
+    : null;
+  // Once its Serial Detail is closed the link has done its job; leaving it would reopen the dialog.
+  const clearSerialParam = () => {
+    if (!searchParams.has('serial')) return;
+    setSearchParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        next.delete('serial');
+        return next;
+      },
+      { replace: true },
+    );
+  };
 
   useEffect(() => {
     if (item.data) setForm(toForm(item.data));
   }, [item.data]);
   useEffect(() => {
     if (serialParam) setTab('serials');
-  }, [serialParam]);
+  }, [serialParam, location.key]);
 
   const set = <K extends keyof ItemForm>(key: K, value: ItemForm[K]) => {
     setSaved(false);
@@ -99,6 +121,11 @@ export function ItemPage() {
     ...(confirmHideSerials && { confirmHideSerials: true }),
   });
 
+  // Back to what the server holds, so a refused or cancelled turn-off never leaves the box unchecked.
+  const resetTrackSerials = () => {
+    if (item.data) setForm((f) => ({ ...f, trackSerials: item.data.trackSerials }));
+  };
+
   const save = async (confirmHideSerials?: boolean) => {
     setSaving(true);
     setError(null);
@@ -108,7 +135,12 @@ export function ItemPage() {
         await queryClient.invalidateQueries({ queryKey: ['items'] });
         void navigate(`/items/${created.id}`, { replace: true });
       } else {
-        const updated = await patch<Item>(`/api/items/${id}`, body(confirmHideSerials));
+        const updated = canEdit
+          ? await patch<Item>(`/api/items/${id}`, body(confirmHideSerials))
+          : await api<Item>('PUT', `/api/items/${id}/track-serials`, {
+              trackSerials: form.trackSerials,
+              ...(confirmHideSerials && { confirmHideSerials: true }),
+            });
         // Saving reloads the form from the server, so the Serials tab follows Track Serials.
         queryClient.setQueryData(['item', id], updated);
         await queryClient.invalidateQueries({ queryKey: ['items'] });
@@ -118,7 +150,10 @@ export function ItemPage() {
       }
     } catch (err) {
       if (err instanceof ApiError && err.code === 'CONFIRMATION_REQUIRED') setConfirmHide(err.message);
-      else setError(toApiError(err));
+      else {
+        if (err instanceof ApiError && err.code === 'SERIAL_TRACKING_LOCKED') resetTrackSerials();
+        setError(toApiError(err));
+      }
     } finally {
       setSaving(false);
     }
@@ -192,7 +227,7 @@ export function ItemPage() {
         </label>
       </fieldset>
       {!isNew && <StockSection itemId={id} />}
-      <fieldset className="card" disabled={!canEdit}>
+      <fieldset className="card" disabled={!canEdit && !canManageSerials}>
         <legend>Item Settings</legend>
         {canManageSerials ? (
           <label className="checkbox">
@@ -208,7 +243,12 @@ export function ItemPage() {
         )}
       </fieldset>
       <FormError error={error} />
-      {canEdit && (
+      {error?.code === 'SERIAL_TRACKING_LOCKED' && canAdminSettings && (
+        <p>
+          <Link to="/settings">Open Settings</Link> to change what turning Track Serials off does.
+        </p>
+      )}
+      {canSave && (
         <div className="actions">
           <button type="submit" className="primary" disabled={saving}>
             Save
@@ -234,15 +274,19 @@ export function ItemPage() {
           </Tabs.List>
           <Tabs.Content value="basic">{basicInfo}</Tabs.Content>
           {tracksSerials && (
-            <Tabs.Content value="serials">
-              <SerialsTab item={item.data!} openSerialId={serialParam ? Number(serialParam) : null} />
+            <Tabs.Content value="serials" className="tab-panel" forceMount={serialsShown || undefined}>
+              <SerialsTab item={item.data!} openSerial={openSerial} onDetailClosed={clearSerialParam} />
             </Tabs.Content>
           )}
         </Tabs.Root>
       )}
       <Dialog
         open={confirmHide !== null}
-        onOpenChange={(o) => !o && setConfirmHide(null)}
+        onOpenChange={(o) => {
+          if (o) return;
+          setConfirmHide(null);
+          resetTrackSerials();
+        }}
         title="Turn off Track Serials?"
       >
         <p>{confirmHide}</p>
@@ -253,7 +297,13 @@ export function ItemPage() {
           <button type="button" className="primary" onClick={() => void save(true)} disabled={saving}>
             Turn off and keep records
           </button>
-          <button type="button" onClick={() => setConfirmHide(null)}>
+          <button
+            type="button"
+            onClick={() => {
+              setConfirmHide(null);
+              resetTrackSerials();
+            }}
+          >
             Cancel
           </button>
         </div>

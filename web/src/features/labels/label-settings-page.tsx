@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import { patch, toApiError, type ApiError } from '../../api/client';
 import type { Settings } from '../../api/types';
 import { FormError } from '../../components/form-error';
@@ -27,6 +28,7 @@ export function LabelSettingsPage() {
     try {
       const settings = await patch<Settings>('/api/settings', { labelSize: size.trim() });
       queryClient.setQueryData(labelSizesQuery.queryKey, { ...sizes.data!, defaultSize: settings.labelSize });
+      queryClient.setQueryData(['settings'], settings);
       setValue(null);
       setSaved(true);
     } catch (err) {
@@ -44,6 +46,12 @@ export function LabelSettingsPage() {
         box, the serial number, SKU and item name. One label per PDF page, each page exactly the label size:
         print at 100% scale.
       </p>
+      {canChange && (
+        <p className="muted">
+          Other settings (turning Track Serials off, the purchase order prefix) are on the{' '}
+          <Link to="/settings">Settings</Link> page.
+        </p>
+      )}
       {sizes.data && (
         <form onSubmit={(e) => void submit(e)} aria-label="Label settings">
           <label>

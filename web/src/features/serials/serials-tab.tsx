@@ -81,7 +81,21 @@ declare module '@tanstack/react-table' {
 
 const col = createColumnHelper<Serial>();
 
-export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: number | null }) {
+/** A request to open one serial's Serial Detail; `key` is new on every navigation (the lookup, a QR code). */
+export interface OpenSerialRequest {
+  serialId: number;
+  key: string;
+}
+
+export function SerialsTab({
+  item,
+  openSerial,
+  onDetailClosed,
+}: {
+  item: Item;
+  openSerial: OpenSerialRequest | null;
+  onDetailClosed?: () => void;
+}) {
   const canManage = useCan('INV_MANAGE_SERIALS');
   const canTransfer = useCan('INV_TRANSFER');
   const canSell = useCan('SALES_MANAGE');
@@ -95,10 +109,19 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
   const q = useDebounced(text, 250);
   const filters: SerialFilters = { status, locationId, q, warrantyDays, sort, direction };
   const [selected, setSelected] = useState<Map<number, Serial>>(new Map());
-  const [detailId, setDetailId] = useState<number | null>(openSerialId);
+  const [detailId, setDetailId] = useState<number | null>(openSerial?.serialId ?? null);
   const [adding, setAdding] = useState(false);
   const [transferring, setTransferring] = useState(false);
-  useEffect(() => setDetailId(openSerialId), [openSerialId]);
+  // Keyed on the navigation, not the id: scanning the same serial again opens it again.
+  const openId = openSerial?.serialId;
+  const openKey = openSerial?.key;
+  useEffect(() => {
+    if (openId !== undefined) setDetailId(openId);
+  }, [openId, openKey]);
+  const closeDetail = () => {
+    setDetailId(null);
+    onDetailClosed?.();
+  };
   // Custom fields: the box's target (a selected row or the Default Serial Q&A), columns, filter, bulk set.
   const customFields = useItemCustomFields(item.id);
   const cfFields = useMemo(() => customFields.data?.fields ?? [], [customFields.data]);
@@ -434,7 +457,7 @@ export function SerialsTab({ item, openSerialId }: { item: Item; openSerialId: n
         onOpenChange={setBulkSetting}
       />
       <AddSerialDialog item={item} open={adding} onOpenChange={setAdding} />
-      {detailId !== null && <SerialDetailDialog serialId={detailId} onClose={() => setDetailId(null)} />}
+      {detailId !== null && <SerialDetailDialog serialId={detailId} onClose={closeDetail} />}
       <TransferDialog
         open={transferring}
         onOpenChange={setTransferring}
