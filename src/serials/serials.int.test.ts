@@ -245,6 +245,10 @@ describeEachDialect('serials', (dialect) => {
     const [s] = await addSerials(t.admin, itemId, ['WR-1']);
     const bad = await t.admin.patch(`/api/serials/${s!.id}`, { warrantyEndDate: '2027-02-30' });
     expect(bad.statusCode).toBe(422);
+    // A blank date is refused too (null means "no warranty"), and writes no history row.
+    const blank = await t.admin.patch(`/api/serials/${s!.id}`, { warrantyEndDate: '' });
+    expect(blank.statusCode).toBe(422);
+    expect(blank.json<{ code: string }>().code).toBe('BAD_DATE');
     const res = await t.admin.patch(`/api/serials/${s!.id}`, { warrantyEndDate: '2099-12-31' });
     expect(res.statusCode).toBe(200);
     const body = res.json<{
@@ -258,6 +262,12 @@ describeEachDialect('serials', (dialect) => {
         data: { field: 'warrantyEndDate', old: null, new: '2099-12-31' },
       }),
     );
+    expect(body.history.filter((e) => e.kind === 'warranty_changed')).toHaveLength(1);
+    const cleared = await t.admin.patch(`/api/serials/${s!.id}`, { warrantyEndDate: null });
+    expect(cleared.json<{ serial: SerialJson }>().serial).toMatchObject({
+      warrantyEndDate: null,
+      warrantyStatus: 'no_warranty',
+    });
   });
 
   it('filters serials whose warranty expires within N days', async () => {

@@ -326,10 +326,13 @@ export function createSerialsService(db: Db) {
           { field: 'note', code: 'needs_status', message: 'Choose a status for this note' },
         ]);
       }
-      if (patch.warrantyEndDate && !isValidIsoDate(patch.warrantyEndDate)) {
-        throw invalid('BAD_DATE', `"${patch.warrantyEndDate}" is not a date; use YYYY-MM-DD.`, [
-          { field: 'warrantyEndDate', code: 'bad_date', message: 'Use YYYY-MM-DD' },
-        ]);
+      // An empty string is not "no warranty": that is null, so a blank field never slips past the date check.
+      if (typeof patch.warrantyEndDate === 'string' && !isValidIsoDate(patch.warrantyEndDate)) {
+        throw invalid(
+          'BAD_DATE',
+          `"${patch.warrantyEndDate}" is not a date; use YYYY-MM-DD (or null for none).`,
+          [{ field: 'warrantyEndDate', code: 'bad_date', message: 'Use YYYY-MM-DD' }],
+        );
       }
       if (patch.status !== undefined && !isSerialStatus(patch.status)) {
         throw invalid(
