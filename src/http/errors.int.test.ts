@@ -179,12 +179,6 @@ describeEachDialect('error responses', (dialect) => {
     expect(body.errors).toEqual([expect.objectContaining({ field: 'password', code: 'too_short' })]);
   });
 
-  it('reports health', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: dialect });
-  });
-
   it('serves a valid OpenAPI 3 document without credentials', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);

@@ -13,7 +13,8 @@ export type ErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409: state conflict (exists already, changed meanwhile, illegal move)
-  | 'rate_limited'; // 429
+  | 'rate_limited' // 429
+  | 'unavailable'; // 503: a dependency (the database) cannot be reached
 
 const statusByKind: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -23,6 +24,7 @@ const statusByKind: Record<ErrorKind, number> = {
   conflict: 409,
   invalid: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /** The one error type the domain throws; mapped to an RFC 9457 problem in exactly one place. */
