@@ -2,7 +2,6 @@ import type { Db } from '../db/database.js';
 import { readSettings } from '../settings/settings.service.js';
 import { MAX_SQL_INT } from '../shared/sql.js';
 import { AppError, invalid, notFound } from '../shared/errors.js';
-import { createLabelsPdf } from './label-pdf.js';
 import { LABEL_SIZE_HINT, LABEL_SIZE_PRESETS, parseLabelSize, type LabelSize } from './label-sizes.js';
 import { labelsRepository, type LabelRow } from './labels.repository.js';
 
@@ -45,7 +44,10 @@ export function createLabelsService(db: Db) {
     return size;
   }
 
-  function pdfOf(rows: LabelRow[], size: LabelSize, copies: number, name: string): LabelsPdf {
+  async function pdfOf(rows: LabelRow[], size: LabelSize, copies: number, name: string): Promise<LabelsPdf> {
+    // pdfkit and bwip-js cost a server about 35 MB of memory when loaded; most servers print labels
+    // rarely or never, so they are loaded by the first label printed, not at start-up.
+    const { createLabelsPdf } = await import('./label-pdf.js');
     const labels = rows.flatMap((r) =>
       Array.from({ length: copies }, () => ({
         serialNumber: r.serial_number,
