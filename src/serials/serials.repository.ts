@@ -1,9 +1,88 @@
 import { sql, type SqlBool } from 'kysely';
+import { insertInChunks, type BulkInsert } from '../db/bulk-insert.js';
 import type { Executor } from '../db/database.js';
 import type { NewSerialEventRow, NewSerialRow, SerialRow } from '../db/schema.js';
 
 /** Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const INSERT_CHUNK = 1000;
+
+const serialInsert: BulkInsert<NewSerialRow> = {
+  table: 'serials',
+  columns: [
+    'item_id',
+    'serial_number',
+    'status',
+    'version',
+    'location_id',
+    'customer_id',
+    'warranty_end_date',
+    'date_received',
+    'condition_notes',
+    'source_document_type',
+    'source_document_number',
+    'last_document_type',
+    'last_document_number',
+    'created_at',
+    'created_by',
+    'updated_at',
+    'updated_by',
+  ],
+  values: (r, out) =>
+    out.push(
+      r.item_id,
+      r.serial_number,
+      r.status,
+      r.version,
+      r.location_id,
+      r.customer_id ?? null,
+      r.warranty_end_date ?? null,
+      r.date_received,
+      r.condition_notes,
+      r.source_document_type,
+      r.source_document_number ?? null,
+      r.last_document_type ?? null,
+      r.last_document_number ?? null,
+      r.created_at,
+      r.created_by ?? null,
+      r.updated_at,
+      r.updated_by ?? null,
+    ),
+};
+
+const eventInsert: BulkInsert<NewSerialEventRow> = {
+  table: 'serial_events',
+  columns: [
+    'serial_id',
+    'item_id',
+    'kind',
+    'at',
+    'user_id',
+    'document_type',
+    'document_number',
+    'from_location_id',
+    'to_location_id',
+    'from_status',
+    'to_status',
+    'customer_id',
+    'data',
+  ],
+  values: (e, out) =>
+    out.push(
+      e.serial_id,
+      e.item_id,
+      e.kind,
+      e.at,
+      e.user_id ?? null,
+      e.document_type ?? null,
+      e.document_number ?? null,
+      e.from_location_id ?? null,
+      e.to_location_id ?? null,
+      e.from_status ?? null,
+      e.to_status ?? null,
+      e.customer_id ?? null,
+      e.data ?? null,
+    ),
+};
 
 export type SerialSort = 'serialNumber' | 'dateReceived' | 'status';
 
@@ -258,27 +337,20 @@ export const serialsRepository = {
 
   /** Set-based insert; returns the new ids in the order of `rows`. */
   async insertMany(db: Executor, rows: NewSerialRow[]): Promise<number[]> {
-    const ids: number[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const inserted = await db
-        .insertInto('serials')
-        .values(chunk)
-        .returning(['id', 'serial_number'])
-        .execute();
-      const byNumber = new Map(inserted.map((r) => [r.serial_number, r.id]));
-      for (const r of chunk) ids.push(byNumber.get(r.serial_number)!);
-    }
-    return ids;
+    const inserted = await insertInChunks<NewSerialRow, { id: number; serial_number: string }>(
+      db,
+      serialInsert,
+      rows,
+      { chunk: INSERT_CHUNK, returning: ['id', 'serial_number'] },
+    );
+    // RETURNING's order is not promised: ids are matched by serial number (unique per item, and the rows of
+    // one call belong to one item).
+    const byNumber = new Map(inserted.map((r) => [r.serial_number, r.id]));
+    return rows.map((r) => byNumber.get(r.serial_number)!);
   },
 
   async insertEvents(db: Executor, events: NewSerialEventRow[]): Promise<void> {
-    for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-      await db
-        .insertInto('serial_events')
-        .values(events.slice(i, i + INSERT_CHUNK))
-        .execute();
-    }
+    await insertInChunks(db, eventInsert, events, { chunk: INSERT_CHUNK });
   },
 
   /**
