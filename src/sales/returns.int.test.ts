@@ -16,9 +16,26 @@ import {
   serialDetail,
   stockByCode,
   stockOf,
+  todayPlusMonths,
   type ReturnJson,
   type SaleJson,
 } from '../../test/support/documents.js';
+
+interface SaleWithReturns extends SaleJson {
+  returns: {
+    id: number;
+    number: string;
+    at: string;
+    locationCode: string;
+    username: string;
+    serials: {
+      serialNumber: string;
+      status: string;
+      disposition: string | null;
+      awaitingDisposition: boolean;
+    }[];
+  }[];
+}
 
 describeEachDialect('customer returns', (dialect) => {
   let t: TestApp;
@@ -200,53 +217,161 @@ describeEachDialect('customer returns', (dialect) => {
     expect((await serialDetail(t.admin, ids['R-2']!)).serial.status).toBe('sold');
   });
 
-  it('after a return the unit is restocked, marked Damaged or Scrapped, each recorded', async () => {
+  it('after a return the unit is restocked, marked Damaged or Scrapped on the return, each recorded', async () => {
     const res = await giveBack({
       saleId: saleToAlice.id,
       locationId: returnsShelf,
       serials: [{ serialId: ids['R-2']!, conditionNotes: 'Cracked housing' }, { serialId: ids['R-3']! }],
     });
     expect(res.statusCode).toBe(201);
+    const second = res.json<ReturnJson>();
     expect(await stockByCode(t.admin, itemId)).toEqual({ 'R1-1A': 3, 'RET-1': 3 });
+    const first = (await t.admin.get(`/api/sales/${saleToAlice.id}`)).json<SaleWithReturns>().returns[0]!;
+    expect((await serialDetail(t.admin, ids['R-1']!)).serial).toMatchObject({
+      customerName: 'Alice Auto',
+      warrantyStatus: 'under_warranty',
+    });
 
-    const restock = await t.admin.patch(`/api/serials/${ids['R-1']!}`, {
-      status: 'in_stock',
-      note: 'Inspected OK',
+    // By hand the Serial Detail cannot leave Returned: the return decides, so the customer is cleared.
+    const byHand = await t.admin.patch(`/api/serials/${ids['R-1']!}`, { status: 'in_stock' });
+    expect(byHand.statusCode).toBe(409);
+    expect(problemOf(byHand).detail).toContain('customer return');
+
+    // A clerk who takes returns (no INV_MANAGE_SERIALS) restocks.
+    const clerk = await t.userWith(['INV_VIEW', 'RETURNS_MANAGE']);
+    const restock = await clerk.post(`/api/returns/${first.id}/disposition`, {
+      serials: [{ serialId: ids['R-1']!, disposition: 'restock', note: ' Inspected OK ' }],
     });
     expect(restock.statusCode).toBe(200);
-    const damaged = await t.admin.patch(`/api/serials/${ids['R-2']!}`, { status: 'damaged' });
-    expect(damaged.statusCode).toBe(200);
-    const scrapped = await t.admin.patch(`/api/serials/${ids['R-3']!}`, {
-      status: 'scrapped',
-      note: 'Burnt out',
+    expect(restock.json<ReturnJson>().serials).toEqual([
+      expect.objectContaining({
+        serialNumber: 'R-1',
+        status: 'in_stock',
+        disposition: 'restock',
+        awaitingDisposition: false,
+      }),
+    ]);
+    const dispose = await t.admin.post(`/api/returns/${second.id}/disposition`, {
+      serials: [
+        { serialId: ids['R-2']!, disposition: 'damaged' },
+        { serialId: ids['R-3']!, disposition: 'scrapped', note: 'Burnt out' },
+      ],
     });
-    expect(scrapped.statusCode).toBe(200);
+    expect(dispose.statusCode).toBe(200);
 
-    for (const [n, to, note] of [
-      ['R-1', 'in_stock', 'Inspected OK'],
-      ['R-2', 'damaged', null],
-      ['R-3', 'scrapped', 'Burnt out'],
+    for (const [n, to, kind, note] of [
+      ['R-1', 'in_stock', 'restocked', 'Inspected OK'],
+      ['R-2', 'damaged', 'marked_damaged', undefined],
+      ['R-3', 'scrapped', 'scrapped', 'Burnt out'],
     ] as const) {
       const d = await serialDetail(t.admin, ids[n]!);
-      expect(d.serial).toMatchObject({ status: to, locationCode: 'RET-1' });
+      // An unsold unit back with us: no customer, no running warranty; the history keeps the sale.
+      expect(d.serial).toMatchObject({
+        status: to,
+        locationCode: 'RET-1',
+        customerId: null,
+        customerName: null,
+        warrantyEndDate: null,
+        warrantyStatus: 'no_warranty',
+      });
       expect(d.history.at(-1)).toMatchObject({
-        kind: 'status_changed',
+        kind,
         fromStatus: 'returned',
         toStatus: to,
-        data: note ? { note } : null,
-        username: 'admin',
+        document: { type: 'return', number: n === 'R-1' ? first.number : second.number },
+        username: n === 'R-1' ? clerk.username : 'admin',
+        data: {
+          ...(note && { note }),
+          previousCustomerId: alice,
+          previousWarrantyEndDate: todayPlusMonths(24),
+        },
       });
+      expect(d.history.some((e) => e.kind === 'sold' && e.customerName === 'Alice Auto')).toBe(true);
       expectHistoryReplays(d);
     }
     expect((await serialDetail(t.admin, ids['R-2']!)).serial.conditionNotes).toBe('Cracked housing');
-    // A restocked unit sells again.
-    const again = await sale(bob, ['R-1']);
-    expect(again.status).toBe('completed');
+    // Scrapping writes off the unit the return brought back; Damaged stays on the shelf, counted.
+    expect(await stockByCode(t.admin, itemId)).toEqual({ 'R1-1A': 3, 'RET-1': 2 });
+    expect(await stockOf(t.admin, itemId)).toMatchObject({
+      quantityOnHand: 5,
+      serialsPresent: 5,
+      mismatch: 0,
+    });
+
+    // A disposition is given once.
+    const again = await t.admin.post(`/api/returns/${second.id}/disposition`, {
+      serials: [{ serialId: ids['R-2']!, disposition: 'restock' }],
+    });
+    expect(again.statusCode).toBe(422);
+    expect(errorList(again)).toEqual(['R-2 not_returned']);
+    expect((await serialDetail(t.admin, ids['R-2']!)).serial.status).toBe('damaged');
+
+    // A restocked unit sells again with a new warranty.
+    const resold = await sale(bob, ['R-1']);
+    expect(resold.status).toBe('completed');
     expect((await serialDetail(t.admin, ids['R-1']!)).serial).toMatchObject({
       status: 'sold',
       customerName: 'Bob Body Shop',
-      usedOn: { type: 'sale', number: again.number },
+      usedOn: { type: 'sale', number: resold.number },
+      warrantyEndDate: todayPlusMonths(24),
     });
+  });
+
+  it('a disposition is all or nothing and needs RETURNS_MANAGE', async () => {
+    // Bob's R-4 came back to R1-1A and waits for a disposition.
+    const ret = (await t.admin.get(`/api/sales/${saleToBob.id}`)).json<SaleWithReturns>().returns[0]!;
+    const before = await stockByCode(t.admin, itemId);
+    const bad = await t.admin.post(`/api/returns/${ret.id}/disposition`, {
+      serials: [
+        { serialId: ids['R-4']!, disposition: 'scrapped' },
+        { serialId: ids['R-4']!, disposition: 'restock' },
+        { serialId: ids['R-2']!, disposition: 'restock' },
+      ],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(problemOf(bad).code).toBe('DISPOSITION_REJECTED');
+    expect(errorList(bad)).toEqual([`${ids['R-2']!} not_on_return`, 'R-4 duplicate_in_entry']);
+    const empty = await t.admin.post(`/api/returns/${ret.id}/disposition`, { serials: [] });
+    expect(errorList(empty)).toEqual(['serials empty']);
+    const unknownKind = await t.admin.post(`/api/returns/${ret.id}/disposition`, {
+      serials: [{ serialId: ids['R-4']!, disposition: 'resell' }],
+    });
+    expect(unknownKind.statusCode).toBe(400);
+    expect((await t.admin.post('/api/returns/999999/disposition', { serials: [] })).statusCode).toBe(404);
+    const seller = await t.userWith(['INV_VIEW', 'SALES_MANAGE', 'INV_MANAGE_SERIALS']);
+    const denied = await seller.post(`/api/returns/${ret.id}/disposition`, {
+      serials: [{ serialId: ids['R-4']!, disposition: 'scrapped' }],
+    });
+    expect(denied.statusCode).toBe(403);
+    expect((await serialDetail(t.admin, ids['R-4']!)).serial.status).toBe('returned');
+    expect(await stockByCode(t.admin, itemId)).toEqual(before);
+    const viewer = await t.userWith(['INV_VIEW']);
+    expect((await viewer.get(`/api/returns/${ret.id}`)).json<ReturnJson>().serials).toEqual([
+      expect.objectContaining({
+        serialNumber: 'R-4',
+        status: 'returned',
+        disposition: null,
+        awaitingDisposition: true,
+      }),
+    ]);
+  });
+
+  it('the sale lists its returns with their serials, location and disposition', async () => {
+    const s = (await t.admin.get(`/api/sales/${saleToAlice.id}`)).json<SaleWithReturns>();
+    expect(s.returns.map((r) => [r.locationCode, r.username, r.serials.map((x) => x.serialNumber)])).toEqual([
+      ['RET-1', 'admin', ['R-1']],
+      ['RET-1', 'admin', ['R-2', 'R-3']],
+    ]);
+    expect(s.returns[0]!.number).toMatch(/^RT-\d+$/);
+    expect(s.returns[0]!.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(s.returns[1]!.serials.map((x) => [x.serialNumber, x.disposition, x.awaitingDisposition])).toEqual([
+      ['R-2', 'damaged', false],
+      ['R-3', 'scrapped', false],
+    ]);
+    // R-1 was restocked on the first return and is sold again since: the first return still says so.
+    expect(s.returns[0]!.serials[0]).toMatchObject({ disposition: 'restock', status: 'sold' });
+    const open = (await t.admin.get(`/api/sales/${openSale.id}`)).json<SaleWithReturns>();
+    expect(open.returns).toEqual([]);
   });
 
   it('a unit sold again comes back only against the sale that sold it last', async () => {
@@ -258,7 +383,10 @@ describeEachDialect('customer returns', (dialect) => {
       serials: [{ serialId: ids['R-1']! }],
     });
     expect(fromBob.statusCode).toBe(201);
-    expect((await t.admin.patch(`/api/serials/${ids['R-1']!}`, { status: 'in_stock' })).statusCode).toBe(200);
+    const restock = await t.admin.post(`/api/returns/${fromBob.json<ReturnJson>().id}/disposition`, {
+      serials: [{ serialId: ids['R-1']!, disposition: 'restock' }],
+    });
+    expect(restock.statusCode).toBe(200);
     const latest = await sale(alice, ['R-1']);
 
     // Alice's first sale did sell R-1 to Alice, but that is not the sale it is out on now.

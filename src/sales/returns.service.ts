@@ -9,14 +9,21 @@ import { stockRepository } from '../stock/stock.repository.js';
 import { serialsRepository } from '../serials/serials.repository.js';
 import { CountDeltas } from '../serials/serial-ledger.js';
 import { statusLabel } from '../serials/serial-status.js';
+import { removeUpTo } from '../stock/stock-moves.js';
 import { salesRepository } from './sales.repository.js';
+import {
+  DISPOSITION_EFFECT,
+  isAwaitingDisposition,
+  returnSerialViews,
+  type ReturnDisposition,
+} from './return-views.js';
 
 export function createReturnsService(db: Db) {
   const service = {
     /**
      * Takes serials back against a completed sale: only a unit sold on that sale, to that customer, can
      * come back. It becomes Returned at the chosen location with condition notes and the quantity rises;
-     * restocking (In Stock), Damaged or Scrapped follow as status changes.
+     * its disposition (Restock, Damaged, Scrapped) follows on the same return: see dispose.
      */
     async create(
       principal: Principal,
@@ -146,10 +153,124 @@ export function createReturnsService(db: Db) {
       return service.get(id);
     },
 
+    /**
+     * Decides what becomes of units still Returned on this return, all or nothing: Restock puts the unit
+     * back In Stock for a new sale, Damaged keeps it on the shelf apart, Scrapped writes it off. Each clears
+     * the customer and the warranty (the history keeps the sale; the next sale starts a new warranty).
+     * Scrapping also lowers the quantity on hand: the return raised it for a unit that is now thrown away.
+     */
+    async dispose(
+      principal: Principal,
+      returnId: number,
+      input: { serials: { serialId: number; disposition: ReturnDisposition; note?: string | undefined }[] },
+    ) {
+      const r = await salesRepository.findReturn(db, returnId);
+      if (!r) throw notFound('Return', returnId);
+      const onReturn = new Map((await salesRepository.returnLines(db, [r.id])).map((s) => [s.id, s]));
+      const errors: FieldError[] = [];
+      if (input.serials.length === 0)
+        errors.push({
+          field: 'serials',
+          code: 'empty',
+          message: 'Choose the returned serials to dispose of.',
+        });
+      const seen = new Set<number>();
+      for (const entry of input.serials) {
+        const s = onReturn.get(entry.serialId);
+        if (!s) {
+          errors.push({
+            field: String(entry.serialId),
+            code: 'not_on_return',
+            message: `Serial ${entry.serialId} did not come back on ${r.number}.`,
+          });
+        } else if (seen.has(s.id)) {
+          errors.push({
+            field: s.serial_number,
+            code: 'duplicate_in_entry',
+            message: `${s.serial_number} is entered more than once.`,
+          });
+        } else if (!isAwaitingDisposition(s, r.number)) {
+          errors.push({
+            field: s.serial_number,
+            code: 'not_returned',
+            message:
+              s.status === 'returned'
+                ? `${s.serial_number} is out on ${s.last_document_number ?? 'a later document'} now; dispose of it there.`
+                : `${s.serial_number} is ${statusLabel(s.status)} already; only a Returned unit gets a disposition.`,
+          });
+        }
+        seen.add(entry.serialId);
+      }
+      if (errors.length > 0)
+        throw invalid('DISPOSITION_REJECTED', `Nothing was changed: ${errors.length} problem(s).`, errors);
+
+      await db.transaction().execute(async (tx) => {
+        const at = nowIso();
+        const events: NewSerialEventRow[] = [];
+        const counts = new CountDeltas();
+        const scrapped = new Map<string, { itemId: number; locationId: number; n: number }>();
+        for (const entry of input.serials) {
+          const s = onReturn.get(entry.serialId)!;
+          const effect = DISPOSITION_EFFECT[entry.disposition];
+          const changed = await salesRepository.updateReturnedSerial(tx, s.id, r.number, {
+            status: effect.status,
+            customer_id: null,
+            warranty_end_date: null,
+            updated_at: at,
+            updated_by: principal.userId,
+          });
+          if (!changed) {
+            throw conflict(
+              'SERIAL_NOT_AVAILABLE',
+              `${s.serial_number} was changed by someone else at the same moment. Reload and try again.`,
+            );
+          }
+          const note = entry.note?.trim();
+          events.push({
+            serial_id: s.id,
+            item_id: s.item_id,
+            kind: effect.kind,
+            at,
+            user_id: principal.userId,
+            document_type: 'return',
+            document_number: r.number,
+            from_location_id: s.location_id,
+            to_location_id: s.location_id,
+            from_status: 'returned',
+            to_status: effect.status,
+            data: JSON.stringify({
+              ...(note && { note }),
+              previousCustomerId: s.customer_id,
+              previousWarrantyEndDate: s.warranty_end_date,
+            }),
+          });
+          counts.move(
+            s.item_id,
+            { locationId: s.location_id, status: 'returned' },
+            { locationId: s.location_id, status: effect.status },
+          );
+          if (entry.disposition === 'scrapped') {
+            const key = `${s.item_id}|${s.location_id}`;
+            const m = scrapped.get(key) ?? { itemId: s.item_id, locationId: s.location_id, n: 0 };
+            m.n += 1;
+            scrapped.set(key, m);
+          }
+        }
+        // Stock before serial counts, in one (item, location) order, as sales and returns do.
+        const moves = [...scrapped.values()].sort(
+          (a, b) => a.itemId - b.itemId || a.locationId - b.locationId,
+        );
+        for (const m of moves) await removeUpTo(tx, m.itemId, m.locationId, m.n);
+        await serialsRepository.insertEvents(tx, events);
+        await counts.apply(tx);
+      });
+      return service.get(r.id);
+    },
+
     async get(id: number) {
       const r = await salesRepository.findReturn(db, id);
       if (!r) throw notFound('Return', id);
-      const lines = await salesRepository.returnLines(db, id);
+      const serials = await returnSerialViews(db, [r]);
       return {
         id: r.id,
         number: r.number,
@@ -161,12 +282,7 @@ export function createReturnsService(db: Db) {
         at: r.at,
         username: r.username,
         notes: r.notes,
-        serials: lines.map((l) => ({
-          id: l.id,
-          serialNumber: l.serial_number,
-          itemId: l.item_id,
-          conditionNotes: l.condition_notes,
-        })),
+        serials: serials.get(r.id) ?? [],
       };
     },
   };

@@ -203,18 +203,86 @@ export const salesRepository = {
       .executeTakeFirst();
   },
 
-  returnLines(db: Executor, returnId: number) {
+  returnsOfSale(db: Executor, saleId: number) {
+    return db
+      .selectFrom('customer_returns')
+      .innerJoin('locations', 'locations.id', 'customer_returns.location_id')
+      .innerJoin('users', 'users.id', 'customer_returns.user_id')
+      .select([
+        'customer_returns.id',
+        'customer_returns.number',
+        'customer_returns.location_id',
+        'locations.code as location_code',
+        'customer_returns.at',
+        'users.username',
+        'customer_returns.notes',
+      ])
+      .where('customer_returns.sale_id', '=', saleId)
+      .orderBy('customer_returns.id')
+      .execute();
+  },
+
+  /** The serials of returns with their state now, to tell which still wait for a disposition. */
+  returnLines(db: Executor, returnIds: number[]) {
+    if (returnIds.length === 0) return Promise.resolve([]);
     return db
       .selectFrom('customer_return_lines')
       .innerJoin('serials', 'serials.id', 'customer_return_lines.serial_id')
       .select([
+        'customer_return_lines.return_id',
         'serials.id',
         'serials.serial_number',
         'serials.item_id',
+        'serials.status',
+        'serials.location_id',
+        'serials.customer_id',
+        'serials.warranty_end_date',
+        'serials.last_document_type',
+        'serials.last_document_number',
         'customer_return_lines.condition_notes',
       ])
-      .where('customer_return_lines.return_id', '=', returnId)
+      .where('customer_return_lines.return_id', 'in', returnIds)
       .orderBy('serials.serial_number')
       .execute();
+  },
+
+  /** History rows of `kinds` that returns (by number) wrote for these serials. */
+  returnEvents(db: Executor, serialIds: number[], returnNumbers: string[], kinds: readonly string[]) {
+    if (serialIds.length === 0 || returnNumbers.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('serial_events')
+      .select(['serial_events.serial_id', 'serial_events.document_number', 'serial_events.kind'])
+      .where('serial_events.serial_id', 'in', serialIds)
+      .where('serial_events.document_type', '=', 'return')
+      .where('serial_events.document_number', 'in', returnNumbers)
+      .where('serial_events.kind', 'in', kinds)
+      .execute();
+  },
+
+  /**
+   * Leaves Returned for a unit still out on this return (Used On it): a unit restocked, sold again and
+   * returned on a later return belongs to that one. Returns whether it changed.
+   */
+  async updateReturnedSerial(
+    db: Executor,
+    id: number,
+    returnNumber: string,
+    set: {
+      status: string;
+      customer_id: null;
+      warranty_end_date: null;
+      updated_at: string;
+      updated_by: number;
+    },
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('serials')
+      .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .where('status', '=', 'returned')
+      .where('last_document_type', '=', 'return')
+      .where('last_document_number', '=', returnNumber)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   },
 };

@@ -7,6 +7,7 @@ import { principalOf } from '../http/auth-hooks.js';
 import {
   createReturnBody,
   createSaleBody,
+  disposeReturnBody,
   listSalesQuery,
   returnSchema,
   saleSchema,
@@ -79,6 +80,18 @@ export function registerSalesRoutes(app: FastifyInstance, { sales, returns }: Se
       response: { 201: returnSchema, ...errorResponses },
     },
     handler: async (req, reply) => reply.status(201).send(await returns.create(principalOf(req), req.body)),
+  });
+  r.post('/api/returns/:id/disposition', {
+    config: { access: 'RETURNS_MANAGE' },
+    schema: {
+      tags,
+      summary:
+        'Restock (In Stock), mark Damaged or scrap units still Returned on this return; customer and warranty are cleared',
+      params: idParams,
+      body: disposeReturnBody,
+      response: { 200: returnSchema, ...errorResponses },
+    },
+    handler: (req) => returns.dispose(principalOf(req), req.params.id, req.body),
   });
   r.get('/api/returns/:id', {
     config: { access: 'INV_VIEW' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cursorQuery, limitQuery } from '../http/common.schemas.js';
 import { SALE_STATUSES } from './sales.service.js';
+import { RETURN_DISPOSITIONS } from './return-views.js';
 
 const id = z.number().int().positive().max(2147483647);
 
@@ -17,6 +18,33 @@ export const saleSummarySchema = z
   })
   .meta({ id: 'SaleSummary' });
 
+const returnSerialSchema = z.object({
+  id: z.number(),
+  serialNumber: z.string(),
+  itemId: z.number(),
+  conditionNotes: z.string(),
+  status: z.string().describe("The unit's status now"),
+  statusLabel: z.string(),
+  disposition: z
+    .enum(RETURN_DISPOSITIONS)
+    .nullable()
+    .describe('What this return decided for the unit; null while it waits for a disposition'),
+  awaitingDisposition: z
+    .boolean()
+    .describe('Still Returned on this return: Restock, Damaged or Scrapped can be given'),
+});
+
+const returnFields = {
+  id: z.number(),
+  number: z.string(),
+  locationId: z.number(),
+  locationCode: z.string(),
+  at: z.string(),
+  username: z.string(),
+  notes: z.string(),
+  serials: z.array(returnSerialSchema),
+};
+
 export const saleSchema = saleSummarySchema
   .extend({
     lines: z.array(
@@ -32,6 +60,9 @@ export const saleSchema = saleSummarySchema
         serials: z.array(z.object({ id: z.number(), serialNumber: z.string(), status: z.string() })),
       }),
     ),
+    returns: z
+      .array(z.object(returnFields))
+      .describe('Customer returns taken against this sale, oldest first'),
   })
   .meta({ id: 'Sale' });
 
@@ -63,21 +94,7 @@ export const listSalesQuery = z.object({
 });
 
 export const returnSchema = z
-  .object({
-    id: z.number(),
-    number: z.string(),
-    saleId: z.number(),
-    saleNumber: z.string(),
-    customerName: z.string(),
-    locationId: z.number(),
-    locationCode: z.string(),
-    at: z.string(),
-    username: z.string(),
-    notes: z.string(),
-    serials: z.array(
-      z.object({ id: z.number(), serialNumber: z.string(), itemId: z.number(), conditionNotes: z.string() }),
-    ),
-  })
+  .object({ ...returnFields, saleId: z.number(), saleNumber: z.string(), customerName: z.string() })
   .meta({ id: 'CustomerReturn' });
 
 export const createReturnBody = z.object({
@@ -85,4 +102,18 @@ export const createReturnBody = z.object({
   locationId: id,
   notes: z.string().max(5000).optional(),
   serials: z.array(z.object({ serialId: id, conditionNotes: z.string().max(5000).optional() })).max(10_000),
+});
+
+export const disposeReturnBody = z.object({
+  serials: z
+    .array(
+      z.object({
+        serialId: id,
+        disposition: z
+          .enum(RETURN_DISPOSITIONS)
+          .describe('restock: In Stock; damaged: Damaged; scrapped: Scrapped and the quantity on hand drops'),
+        note: z.string().max(5000).optional().describe("Why, kept in the serial's history"),
+      }),
+    )
+    .max(10_000),
 });

@@ -16,6 +16,7 @@ import { normalizeSerialNumber } from '../serials/serial-numbers.js';
 import { statusLabel } from '../serials/serial-status.js';
 import { addMonths } from '../serials/warranty.js';
 import { salesRepository } from './sales.repository.js';
+import { returnSerialViews } from './return-views.js';
 
 export interface SaleLineInput {
   itemId: number;
@@ -380,10 +381,12 @@ export function createSalesService(db: Db) {
     async get(id: number) {
       const sale = await salesRepository.findSale(db, id);
       if (!sale) throw notFound('Sale', id);
-      const [lines, serials] = await Promise.all([
+      const [lines, serials, returns] = await Promise.all([
         salesRepository.lines(db, id),
         salesRepository.lineSerials(db, id),
+        salesRepository.returnsOfSale(db, id),
       ]);
+      const returnSerials = await returnSerialViews(db, returns);
       return {
         id: sale.id,
         number: sale.number,
@@ -405,6 +408,16 @@ export function createSalesService(db: Db) {
           serials: serials
             .filter((s) => s.sale_line_id === l.id)
             .map((s) => ({ id: s.id, serialNumber: s.serial_number, status: s.status })),
+        })),
+        returns: returns.map((r) => ({
+          id: r.id,
+          number: r.number,
+          locationId: r.location_id,
+          locationCode: r.location_code,
+          at: r.at,
+          username: r.username,
+          notes: r.notes,
+          serials: returnSerials.get(r.id) ?? [],
         })),
       };
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkManualTransition,
   checkTransition,
   MOVABLE_STATUSES,
   PRESENT_STATUSES,
@@ -52,5 +53,14 @@ describe('serial status machine', () => {
   it('counts physically present and movable statuses', () => {
     expect(PRESENT_STATUSES).toEqual(['in_stock', 'reserved', 'returned', 'damaged']);
     expect(MOVABLE_STATUSES).toEqual(['in_stock', 'returned', 'damaged']);
+  });
+
+  it("a Returned unit leaves Returned only through its return's disposition, never by hand", () => {
+    for (const to of ['in_stock', 'damaged', 'scrapped'] as const) {
+      expect(checkTransition('returned', to).ok).toBe(true);
+      const manual = checkManualTransition('returned', to);
+      expect(manual.ok).toBe(false);
+      if (!manual.ok) expect(manual.message).toContain('customer return');
+    }
   });
 });

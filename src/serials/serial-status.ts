@@ -86,6 +86,15 @@ export function checkManualTransition(from: SerialStatus, to: SerialStatus): Tra
       message: 'The serial is Reserved by an open sale. Complete or cancel that sale instead.',
     };
   }
+  if (from === 'returned' && to !== from) {
+    // The return decides (Restock, Damaged, Scrapped): it clears the customer and warranty and, for a
+    // scrapped unit, takes back the quantity the return added.
+    return {
+      ok: false,
+      message:
+        'A Returned unit is restocked, marked Damaged or Scrapped on its customer return (Used On). Open the return and choose its disposition.',
+    };
+  }
   if (DOCUMENT_STATUSES.includes(to) && from !== to) {
     const document = to === 'returned' ? 'a customer return' : 'a sale';
     return {

@@ -25,7 +25,7 @@ export function DocumentRedirect() {
       : d.type === 'sale'
         ? `/sales/${d.id}`
         : d.type === 'return'
-          ? `/sales/${d.saleId}`
+          ? `/sales/${d.saleId}#return-${d.id}`
           : d.type === 'import'
             ? `/imports/${d.id}`
             : '/transfers';

@@ -1,11 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useLocation, useParams } from 'react-router-dom';
 import { get, post, toApiError, type ApiError } from '../../api/client';
 import type { CustomerReturn, Location, Sale } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
+import { formatDateTime } from '../serials/serial-format';
 
 export function SalePage() {
   const id = Number(useParams().id);
@@ -92,6 +93,7 @@ export function SalePage() {
           ))}
         </tbody>
       </table>
+      <ReturnsSection sale={s} canDispose={canReturn} />
       {returning && <ReturnDialog sale={s} onClose={() => setReturning(false)} />}
     </section>
   );
@@ -200,5 +202,165 @@ function ReturnDialog({ sale, onClose }: { sale: Sale; onClose: () => void }) {
         </>
       )}
     </Dialog>
+  );
+}
+
+type SaleReturn = Sale['returns'][number];
+type Disposition = NonNullable<SaleReturn['serials'][number]['disposition']>;
+
+const DISPOSITIONS: { value: Disposition; label: string }[] = [
+  { value: 'restock', label: 'Restock (In Stock)' },
+  { value: 'damaged', label: 'Damaged' },
+  { value: 'scrapped', label: 'Scrapped' },
+];
+const dispositionLabel = (d: Disposition) => DISPOSITIONS.find((x) => x.value === d)?.label ?? d;
+
+/** The customer returns taken against the sale: where a Return link (Used On) lands. */
+function ReturnsSection({ sale, canDispose }: { sale: Sale; canDispose: boolean }) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (hash) document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
+  }, [hash, sale.returns.length]);
+  if (sale.returns.length === 0) return null;
+  return (
+    <section aria-label="Returns">
+      <h2>Returns</h2>
+      {sale.returns.map((r) => (
+        <ReturnCard
+          key={r.id}
+          saleId={sale.id}
+          ret={r}
+          canDispose={canDispose}
+          highlighted={hash === `#return-${r.id}`}
+        />
+      ))}
+    </section>
+  );
+}
+
+function ReturnCard({
+  saleId,
+  ret,
+  canDispose,
+  highlighted,
+}: {
+  saleId: number;
+  ret: SaleReturn;
+  canDispose: boolean;
+  highlighted: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const [choice, setChoice] = useState<Record<number, Disposition | ''>>({});
+  const [notes, setNotes] = useState<Record<number, string>>({});
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const chosen = ret.serials.filter((x) => x.awaitingDisposition && choice[x.id]);
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await post<CustomerReturn>(`/api/returns/${ret.id}/disposition`, {
+        serials: chosen.map((x) => ({
+          serialId: x.id,
+          disposition: choice[x.id],
+          ...(notes[x.id]?.trim() && { note: notes[x.id] }),
+        })),
+      });
+      setChoice({});
+      setNotes({});
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['sale', saleId] }),
+        queryClient.invalidateQueries({ queryKey: ['serials'] }),
+        queryClient.invalidateQueries({ queryKey: ['serial'] }),
+        queryClient.invalidateQueries({ queryKey: ['stock'] }),
+      ]);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div
+      id={`return-${ret.id}`}
+      className="card"
+      style={highlighted ? { outline: '2px solid var(--accent)' } : undefined}
+      role="group"
+      aria-label={`Return ${ret.number}`}
+    >
+      <h3>Return {ret.number}</h3>
+      <p>
+        {formatDateTime(ret.at)} · to {ret.locationCode} · by {ret.username}
+        {ret.notes && <> · {ret.notes}</>}
+      </p>
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th>Serial Number</th>
+            <th>Condition notes</th>
+            <th>Status</th>
+            <th>Disposition</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ret.serials.map((x) => (
+            <tr key={x.id}>
+              <td>
+                <Link to={`/items/${x.itemId}?serial=${x.id}`}>{x.serialNumber}</Link>
+              </td>
+              <td>{x.conditionNotes}</td>
+              <td>{x.statusLabel}</td>
+              <td>
+                {x.disposition ? (
+                  dispositionLabel(x.disposition)
+                ) : x.awaitingDisposition && canDispose ? (
+                  <div className="inline-form">
+                    <select
+                      aria-label={`Disposition for ${x.serialNumber}`}
+                      value={choice[x.id] ?? ''}
+                      onChange={(e) =>
+                        setChoice((c) => ({ ...c, [x.id]: e.target.value as Disposition | '' }))
+                      }
+                    >
+                      <option value="">Choose…</option>
+                      {DISPOSITIONS.map((d) => (
+                        <option key={d.value} value={d.value}>
+                          {d.label}
+                        </option>
+                      ))}
+                    </select>
+                    <input
+                      aria-label={`Disposition note for ${x.serialNumber}`}
+                      placeholder="Why (kept in the history)"
+                      value={notes[x.id] ?? ''}
+                      onChange={(e) => setNotes((n) => ({ ...n, [x.id]: e.target.value }))}
+                    />
+                  </div>
+                ) : x.awaitingDisposition ? (
+                  'Awaiting disposition'
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <FormError error={error} />
+      {canDispose && ret.serials.some((x) => x.awaitingDisposition) && (
+        <div className="actions">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || chosen.length === 0}
+            onClick={() => void save()}
+          >
+            Save disposition
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

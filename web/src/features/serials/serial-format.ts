@@ -41,6 +41,9 @@ const EVENT_LABELS: Record<string, string> = {
   sold: 'Sold',
   released: 'Released (sale cancelled)',
   returned: 'Returned by customer',
+  restocked: 'Restocked after return',
+  marked_damaged: 'Marked Damaged after return',
+  scrapped: 'Scrapped after return',
   warranty_changed: 'Warranty corrected',
   custom_field_changed: 'Custom field changed',
 };
