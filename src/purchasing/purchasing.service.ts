@@ -3,7 +3,8 @@ import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
 import { nowIso } from '../shared/time.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import { nextDocumentNumber } from '../shared/document-numbers.js';
+import { nextFreeDocumentNumber } from '../shared/document-numbers.js';
+import { isUniqueViolation } from '../shared/db-errors.js';
 import { readSettings } from '../settings/settings.service.js';
 import { partnersRepository } from '../partners/partners.repository.js';
 import { itemsRepository } from '../items/items.repository.js';
@@ -63,34 +64,46 @@ export function createPurchasingService(db: Db) {
           'The purchase order was not saved: fix the problems listed.',
           errors,
         );
-      const id = await db.transaction().execute(async (tx) => {
-        const { purchaseOrderPrefix } = await readSettings(tx);
-        const number = await nextDocumentNumber(
-          tx,
-          `purchase_order:${purchaseOrderPrefix}`,
-          purchaseOrderPrefix,
-          0,
-        );
-        const at = nowIso();
-        const orderId = await purchasingRepository.insertOrder(tx, {
-          number,
-          supplierId: input.supplierId,
-          status: input.status ?? 'open',
-          notes: input.notes?.trim() ?? '',
-          at,
-          userId: principal.userId,
+      const id = await db
+        .transaction()
+        .execute(async (tx) => {
+          const { purchaseOrderPrefix } = await readSettings(tx);
+          const number = await nextFreeDocumentNumber(
+            tx,
+            'purchase_orders',
+            `purchase_order:${purchaseOrderPrefix}`,
+            purchaseOrderPrefix,
+            0,
+          );
+          const at = nowIso();
+          const orderId = await purchasingRepository.insertOrder(tx, {
+            number,
+            supplierId: input.supplierId,
+            status: input.status ?? 'open',
+            notes: input.notes?.trim() ?? '',
+            at,
+            userId: principal.userId,
+          });
+          await purchasingRepository.insertLines(
+            tx,
+            orderId,
+            input.lines.map((l) => ({
+              itemId: l.itemId,
+              quantityOrdered: l.quantityOrdered,
+              unitCostCents: Math.round((l.unitCost ?? 0) * 100),
+            })),
+          );
+          return orderId;
+        })
+        .catch((err: unknown) => {
+          // Only a prefix changed at the same moment can make two series meet on one number.
+          if (isUniqueViolation(err))
+            throw conflict(
+              'PO_NUMBER_TAKEN',
+              'Another purchase order took the same number at the same moment. Save it again.',
+            );
+          throw err;
         });
-        await purchasingRepository.insertLines(
-          tx,
-          orderId,
-          input.lines.map((l) => ({
-            itemId: l.itemId,
-            quantityOrdered: l.quantityOrdered,
-            unitCostCents: Math.round((l.unitCost ?? 0) * 100),
-          })),
-        );
-        return orderId;
-      });
       return service.get(id);
     },
 

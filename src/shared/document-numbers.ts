@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import type { DB } from '../db/schema.js';
 
 /**
  * Next number of a document series, atomically: the upsert takes a row lock on PostgreSQL and SQLite
@@ -19,6 +20,30 @@ export async function nextDocumentNumber(
     .returning('next_value')
     .executeTakeFirstOrThrow();
   return `${prefix}${String(row.next_value).padStart(width, '0')}`;
+}
+
+/** Document tables whose `number` column is unique. */
+export type NumberedTable = keyof {
+  [T in keyof DB as DB[T] extends { number: string } ? T : never]: true;
+};
+
+/**
+ * Next number of a series that no row of `table` has yet. A series whose prefix the settings can change
+ * (`1-` then `1-1`) may produce a number an earlier series already gave (`1-1` + 1 = `1-11`): those values
+ * are skipped, and stay used up once the transaction commits, instead of failing every new document.
+ */
+export async function nextFreeDocumentNumber(
+  db: Executor,
+  table: NumberedTable,
+  series: string,
+  prefix: string,
+  width = 6,
+): Promise<string> {
+  for (;;) {
+    const number = await nextDocumentNumber(db, series, prefix, width);
+    const taken = await db.selectFrom(table).select('number').where('number', '=', number).executeTakeFirst();
+    if (!taken) return number;
+  }
 }
 
 /**
