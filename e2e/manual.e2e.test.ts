@@ -237,6 +237,40 @@ describe('Serialtrack in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  // --- Serials grid: headers fit at 1280 px, one tap opens the Serial Detail ---
+  it('no Serials grid header is cut off at 1280 px, with or without its sort arrow', async () => {
+    const truncated = () =>
+      page
+        .getByRole('columnheader')
+        .evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+    await gridRow('ALT-0001').waitFor();
+    expect(await truncated()).toEqual([]);
+    for (const name of ['Date Received', 'Status', 'Serial Number']) {
+      for (let i = 0; i < 2; i++) {
+        await page.getByRole('columnheader').getByRole('button', { name }).click();
+        await expect.poll(truncated).toEqual([]);
+      }
+    }
+  });
+
+  it('on a touch tablet one tap on the serial number opens the Serial Detail', async () => {
+    const context = await browser.newContext({ viewport: { width: 820, height: 1180 }, hasTouch: true });
+    const tablet = await context.newPage();
+    await tablet.goto(server.url);
+    await tablet.getByLabel('Username').fill('admin');
+    await tablet.getByLabel('Password').fill('admin-password-123');
+    await tablet.getByRole('button', { name: 'Sign in' }).click();
+    await tablet.getByRole('link', { name: 'ALT-12V' }).click();
+    await tablet.getByRole('tab', { name: 'Serials' }).tap();
+    await tablet
+      .getByRole('row')
+      .filter({ hasText: 'ALT-0002' })
+      .getByRole('button', { name: 'ALT-0002' })
+      .tap();
+    await tablet.getByRole('dialog', { name: 'Serial Detail — ALT-0002' }).waitFor();
+    await context.close();
+  });
+
   it('a failed export says why and leaves Export CSV usable', async () => {
     await gridRow('ALT-0001').waitFor();
     // Export CSV streams the server's CSV export of the item's serials.

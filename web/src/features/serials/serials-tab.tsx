@@ -170,7 +170,21 @@ export function SerialsTab({
           />
         ),
       }),
-      col.accessor('serialNumber', { header: 'Serial Number', meta: { sort: 'serialNumber' } }),
+      col.accessor('serialNumber', {
+        header: 'Serial Number',
+        meta: { sort: 'serialNumber' },
+        // One tap opens the Serial Detail: a tablet has no double-click and no Enter key.
+        cell: ({ row }) => (
+          <button
+            type="button"
+            className="link-button serial-open"
+            title="Open the Serial Detail"
+            onClick={() => setDetailId(row.original.id)}
+          >
+            {row.original.serialNumber}
+          </button>
+        ),
+      }),
       col.accessor('statusLabel', {
         header: 'Status',
         meta: { sort: 'status' },
@@ -206,11 +220,11 @@ export function SerialsTab({
     ],
     [selected, cfColumns],
   );
-  // The grid's fixed columns plus one per custom field column shown.
+  // The grid's fixed columns (as in styles.css .grid-row, keep them in step) plus one per custom field shown.
   const cfGridStyle =
     cfColumns.length > 0
       ? {
-          gridTemplateColumns: `32px minmax(140px, 1.4fr) 110px 90px minmax(100px, 1fr) minmax(210px, 1.5fr) 140px minmax(110px, 1fr) minmax(100px, 1fr) repeat(${cfColumns.length}, minmax(120px, 1fr))`,
+          gridTemplateColumns: `32px minmax(140px, 1.4fr) 110px 90px minmax(100px, 1fr) minmax(210px, 1.5fr) 152px minmax(110px, 1fr) minmax(100px, 1fr) repeat(${cfColumns.length}, minmax(120px, 1fr))`,
           minWidth: 1080 + 120 * cfColumns.length,
         }
       : undefined;
@@ -441,7 +455,9 @@ export function SerialsTab({
           )}
         </div>
       </div>
-      <p className="muted">Double-click a row (or press Enter on it) to open the Serial Detail.</p>
+      <p className="muted">
+        Tap or click a serial number (or double-click a row, or press Enter on it) to open the Serial Detail.
+      </p>
       {cfTarget ? (
         <CustomFieldsBox item={item} target={cfTarget} canEdit={canManage} />
       ) : (
