@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
-import { createTestApp, type Client, type TestApp } from '../../test/support/test-app.js';
-import { problemOf } from '../../test/support/documents.js';
+import {
+  createTestApp,
+  makeItem,
+  makeLocation,
+  type Client,
+  type TestApp,
+} from '../../test/support/test-app.js';
+import { createPo, makeSupplier, problemOf } from '../../test/support/documents.js';
 
 interface PartnerJson {
   id: number;
@@ -73,11 +79,16 @@ describeEachDialect('suppliers and customers', (dialect) => {
         'Northwind Ltd',
       );
 
+      // The forms show the server's words, so they must be plain.
       const blank = await t.admin.post(`/api/${table}`, { name: '   ' });
       expect(blank.statusCode).toBe(400);
       expect(problemOf(blank).code).toBe('VALIDATION_FAILED');
+      expect(problemOf(blank).detail).toContain('body.name: Enter a name.');
       const blankEdit = await t.admin.patch(`/api/${table}/${p.id}`, { name: '' });
       expect(blankEdit.statusCode).toBe(400);
+      expect(problemOf(blankEdit).detail).toContain('body.name: Enter a name.');
+      const long = await t.admin.post(`/api/${table}`, { name: 'x'.repeat(201) });
+      expect(problemOf(long).detail).toContain('Use at most 200 characters for the name.');
       const missing = await t.admin.patch(`/api/${table}/999999`, { name: 'Ghost' });
       expect(missing.statusCode).toBe(404);
       expect(problemOf(missing).code).toBe('NOT_FOUND');
@@ -134,6 +145,49 @@ describeEachDialect('suppliers and customers', (dialect) => {
     expect(await search('northwind')).toEqual(['Northwind Ltd']);
     const suppliers = await t.admin.get('/api/suppliers?q=acme');
     expect(suppliers.json<{ suppliers: unknown[] }>().suppliers).toEqual([]);
+  });
+
+  it('finds customers and suppliers by contact too, ignoring case', async () => {
+    const phone = await create('customers', 'Warranty Caller');
+    await t.admin.patch(`/api/customers/${phone.id}`, { contact: 'Dana Ruiz, 555-0199, DANA@garage.test' });
+    const names = async (table: string, q: string) => {
+      const res = await t.admin.get(`/api/${table}?q=${encodeURIComponent(q)}&limit=100`);
+      return (res.json<Record<string, PartnerJson[]>>()[table] ?? []).map((c) => c.name);
+    };
+    expect(await names('customers', '555-0199')).toEqual(['Warranty Caller']);
+    expect(await names('customers', 'dana@GARAGE')).toEqual(['Warranty Caller']);
+    expect(await names('customers', 'ruiz')).toEqual(['Warranty Caller']);
+    await t.admin.post('/api/suppliers', { name: 'Contact Search Supplier', contact: 'sales@gears.test' });
+    expect(await names('suppliers', 'GEARS.test')).toEqual(['Contact Search Supplier']);
+    expect(await names('customers', 'gears.test')).toEqual([]);
+  });
+
+  it("lists one supplier's purchase orders, newest first, paged", async () => {
+    const location = await makeLocation(t.admin, 'PARTNER-LOC');
+    const itemId = await makeItem(t.admin, 'PARTNER-ITEM', { primaryLocationId: location });
+    const mine = await makeSupplier(t.admin, 'Supplier With Orders');
+    const other = await makeSupplier(t.admin, 'Other Supplier');
+    const lines = [{ itemId, quantityOrdered: 1 }];
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push((await createPo(t.admin, mine, lines)).id);
+      await createPo(t.admin, other, lines);
+    }
+    type PoPage = { purchaseOrders: { id: number; supplierName: string }[]; nextCursor: string | null };
+    const first = (await t.admin.get(`/api/purchase-orders?supplierId=${mine}&limit=2`)).json<PoPage>();
+    const second = (
+      await t.admin.get(`/api/purchase-orders?supplierId=${mine}&limit=2&cursor=${first.nextCursor}`)
+    ).json<PoPage>();
+    expect([...first.purchaseOrders, ...second.purchaseOrders].map((p) => p.id)).toEqual(ids.reverse());
+    expect(second.nextCursor).toBeNull();
+    expect(new Set(first.purchaseOrders.map((p) => p.supplierName))).toEqual(
+      new Set(['Supplier With Orders']),
+    );
+    const none = await t.admin.get(`/api/purchase-orders?supplierId=999999`);
+    expect(none.json<PoPage>().purchaseOrders).toEqual([]);
+    const bad = await t.admin.get('/api/purchase-orders?supplierId=abc');
+    expect(bad.statusCode).toBe(400);
+    expect(problemOf(bad).code).toBe('VALIDATION_FAILED');
   });
 
   it('pages by name with a keyset cursor, ties broken by id, also within a search', async () => {

@@ -13,7 +13,13 @@ export const partnersRepository = {
     let query = db.selectFrom(table).select(['id', 'name', 'contact', 'notes']);
     if (q.search) {
       const pattern = containsPattern(q.search.toLowerCase());
-      query = query.where((eb) => likeEscaped(eb.fn<string>('lower', ['name']), pattern));
+      // Contact too: a caller often gives a phone number or e-mail address, not the name on file.
+      query = query.where((eb) =>
+        eb.or([
+          likeEscaped(eb.fn<string>('lower', ['name']), pattern),
+          likeEscaped(eb.fn<string>('lower', ['contact']), pattern),
+        ]),
+      );
     }
     if (q.afterName) {
       const [name, id] = q.afterName;

@@ -25,7 +25,7 @@ function registerPartnerRoutes(
     config: { access: 'INV_VIEW' },
     schema: {
       tags,
-      summary: `Search ${table} by name`,
+      summary: `Search ${table} by name or contact`,
       querystring: listPartnersQuery,
       response: { 200: page, ...errorResponses },
     },

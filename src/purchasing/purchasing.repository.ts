@@ -59,7 +59,15 @@ export const purchasingRepository = {
       .executeTakeFirst();
   },
 
-  listOrders(db: Executor, q: { status?: string | undefined; beforeId?: number | undefined; limit: number }) {
+  listOrders(
+    db: Executor,
+    q: {
+      status?: string | undefined;
+      supplierId?: number | undefined;
+      beforeId?: number | undefined;
+      limit: number;
+    },
+  ) {
     let query = db
       .selectFrom('purchase_orders')
       .innerJoin('suppliers', 'suppliers.id', 'purchase_orders.supplier_id')
@@ -74,6 +82,7 @@ export const purchasingRepository = {
         'purchase_orders.updated_at',
       ]);
     if (q.status) query = query.where('purchase_orders.status', '=', q.status);
+    if (q.supplierId !== undefined) query = query.where('purchase_orders.supplier_id', '=', q.supplierId);
     if (q.beforeId !== undefined) query = query.where('purchase_orders.id', '<', q.beforeId);
     return query.orderBy('purchase_orders.id', 'desc').limit(q.limit).execute();
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorQuery, limitQuery } from '../http/common.schemas.js';
+import { cursorQuery, idFromText, limitQuery } from '../http/common.schemas.js';
 import { PO_STATUSES } from './purchasing.service.js';
 
 const id = z.number().int().positive().max(2147483647);
@@ -73,6 +73,7 @@ export const updatePurchaseOrderBody = z.object({
 
 export const listPurchaseOrdersQuery = z.object({
   status: z.enum(PO_STATUSES).optional(),
+  supplierId: idFromText.optional().describe("Only this supplier's purchase orders"),
   cursor: cursorQuery,
   limit: limitQuery,
 });

@@ -164,10 +164,16 @@ export function createPurchasingService(db: Db) {
       };
     },
 
-    async list(q: { status?: string | undefined; cursor?: string | undefined; limit: number }) {
+    async list(q: {
+      status?: string | undefined;
+      supplierId?: number | undefined;
+      cursor?: string | undefined;
+      limit: number;
+    }) {
       const before = q.cursor ? Number(decodeCursor(q.cursor, 1)[0]) : undefined;
       const rows = await purchasingRepository.listOrders(db, {
         status: q.status,
+        supplierId: q.supplierId,
         beforeId: before,
         limit: q.limit + 1,
       });
