@@ -69,6 +69,16 @@ describe('expandSerialExpression', () => {
     expect(ok('10+3', { quantity: 1 })).toEqual(['10+3']);
   });
 
+  it('still expands ~ and S+ when the number of items equals the quantity', () => {
+    expect(ok('~', { quantity: 1, after: 'SN-0099' })).toEqual(['SN-0100']);
+    expect(ok('SN1+', { quantity: 1 })).toEqual(['SN1']);
+    expect(ok('AF5-69H SN1+', { quantity: 2 })).toEqual(['AF5-69H', 'SN1']);
+    expect(ok('1-3 ~', { quantity: 2, after: 'B7' })).toEqual(['1-3', 'B8']);
+    expect(ok('~+ X1', { quantity: 2, after: 'B7' })).toEqual(['B8', 'X1']);
+    expect(codes('~', { quantity: 1 })).toEqual(['no_previous']);
+    expect(codes('~+1', { quantity: 1, after: 'B7' })).toEqual(['count_mismatch']);
+  });
+
   it('never mangles serials that only look like ranges', () => {
     expect(ok('AF5-69H')).toEqual(['AF5-69H']);
     expect(ok('00-1A-2B-3C-4D-5E')).toEqual(['00-1A-2B-3C-4D-5E']);
@@ -81,6 +91,20 @@ describe('expandSerialExpression', () => {
     expect(codes('1-2', { quantity: 3 })).toEqual(['count_mismatch']);
     const r = expandSerialExpression('1-2', { quantity: 3 });
     expect(!r.ok && r.errors[0]!.message).toBe('The expression makes 2 serial(s) but the quantity is 3.');
+  });
+
+  it('reports a count that does not match the quantity together with the other problems', () => {
+    expect(codes('A1 A1 SN5-SN1', { quantity: 4 })).toEqual(['bad_range', 'duplicate', 'count_mismatch']);
+    // The reversed range still counts the 5 serials it meant, so the count is right and not reported…
+    expect(codes('SN5-SN1', { quantity: 5 })).toEqual(['bad_range']);
+    // …and so do a start without a number and ~ with no latest serial.
+    expect(codes('ABC+2 ~', { quantity: 4 })).toEqual(['no_number', 'no_previous']);
+    expect(codes('ABC+2 ~', { quantity: 3 })).toEqual(['no_number', 'no_previous', 'count_mismatch']);
+    const r = expandSerialExpression('A1-A3 B5-B1', { quantity: 3 });
+    expect(!r.ok && r.errors.at(-1)!.message).toBe('The expression makes 8 serial(s) but the quantity is 3.');
+    // A fill takes what the refused items leave; one that cannot be read has no count to compare.
+    expect(codes('~ SN1+', { quantity: 3 })).toEqual(['no_previous']);
+    expect(codes('X+ A1', { quantity: 3 })).toEqual(['no_number']);
   });
 
   it('refuses empty input, a bad quantity and runaway sizes', () => {

@@ -64,6 +64,8 @@ describeEachDialect('serial expression preview', (dialect) => {
       'LT-0013',
       'LT-0014',
     ]);
+    // One item for a quantity of one is taken literally, but ~ is never a serial: it still continues.
+    expect(await serialsOf({ expression: '~', itemId, quantity: 1 })).toEqual(['LT-0011']);
     expect(await serialsOf({ expression: '~', itemId, after: 'Z-99' })).toEqual(['Z-100']);
     expect(await serialsOf({ expression: '~+1', after: 'BOX009A' })).toEqual(['BOX010A', 'BOX011A']);
     // After a new serial is added, ~ follows it.
