@@ -97,6 +97,67 @@ describe('Serialtrack in Chromium', () => {
     await shot('serials-tab');
   });
 
+  it('Add Serial saves exactly what the text makes, however quickly Save follows the typing', async () => {
+    // A separate item, so the serials of ALT-12V that the next tests count stay as they are.
+    const csrf = (
+      (await (await page.request.get(`${server.url}/api/auth/session`)).json()) as { csrfToken: string }
+    ).csrfToken;
+    const api = async <T>(method: string, url: string, data?: unknown) =>
+      (await (
+        await page.request.fetch(`${server.url}${url}`, { method, headers: { 'x-csrf-token': csrf }, data })
+      ).json()) as T;
+    const { locations } = await api<{ locations: { id: number; code: string }[] }>('GET', '/api/locations');
+    const item = await api<{ id: number }>('POST', '/api/items', {
+      sku: 'RNG-1',
+      name: 'Range entry',
+      trackSerials: true,
+      primaryLocationId: locations.find((l) => l.code === 'R1-1A')!.id,
+    });
+    const savedSerials = async () =>
+      (
+        await api<{ serials: { serialNumber: string }[] }>('GET', `/api/items/${item.id}/serials?limit=200`)
+      ).serials
+        .map((s) => s.serialNumber)
+        .sort();
+    await page.goto(`${server.url}/items/${item.id}`);
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Serial' });
+    const serialNumber = dialog.getByLabel('Serial Number');
+
+    // Enter right after typing, long before any preview: every problem inline, nothing saved.
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    await serialNumber.fill('RNG5-RNG1 A1 A1');
+    await serialNumber.press('Enter');
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('the range ends before it starts');
+    expect(await alert.textContent()).toContain('"A1" appears more than once');
+    await serialNumber.fill('RNG5-RNG1');
+    await serialNumber.press('Enter');
+    await expect.poll(() => alert.textContent()).toContain('tick "Take as typed"');
+    expect(await savedSerials()).toEqual([]);
+
+    // A range typed and saved at once makes every serial of the range.
+    await serialNumber.fill('RNG100-RNG149');
+    await serialNumber.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    const range = Array.from({ length: 50 }, (_, i) => `RNG${100 + i}`);
+    expect(await savedSerials()).toEqual(range);
+
+    // A real serial that looks like a range is saved as typed when asked.
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    await serialNumber.fill('00-11-22-33-44-55');
+    await dialog.getByLabel('Take as typed').check();
+    await serialNumber.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await savedSerials()).toEqual(['00-11-22-33-44-55', ...range]);
+
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByRole('link', { name: 'ALT-12V' }).click();
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await gridRow('ALT-0001').waitFor();
+  });
+
   it('double-click opens the Serial Detail with the record and its history', async () => {
     await gridRow('ALT-0001').dblclick();
     const detail = page.getByRole('dialog', { name: 'Serial Detail — ALT-0001' });

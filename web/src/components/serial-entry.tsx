@@ -3,27 +3,55 @@ import { post, toApiError, type ApiError } from '../api/client';
 import { FormError } from './form-error';
 
 /**
+ * The exact serials an expression makes, from the server's one grammar; rejects with every problem found.
+ * `~` continues from `after` when given, otherwise from the item's latest saved serial.
+ */
+export async function expandSerials(input: {
+  expression: string;
+  quantity?: number | undefined;
+  itemId?: number | undefined;
+  after?: string | undefined;
+}): Promise<string[]> {
+  const res = await post<{ serials: string[] }>('/api/serial-expressions/expand', {
+    expression: input.expression,
+    ...(input.quantity !== undefined && { quantity: input.quantity }),
+    ...(input.itemId !== undefined && { itemId: input.itemId }),
+    ...(input.after !== undefined && { after: input.after }),
+  });
+  return res.serials;
+}
+
+/**
  * Enter serials for a quantity of units: scan (a scanner types fast and presses Enter; each scan adds one
  * literal serial) or type an expression (lists, ranges AB01-AB05, S+N, S+, ~) and preview it before adding.
- * Shows a running count against the quantity.
+ * Shows a running count against the quantity. `enteredBefore` is the last serial typed for the same item
+ * earlier in the same form (another split), so `~` continues after it instead of repeating its numbers.
  */
 export function SerialEntry({
   label,
   quantity,
   itemId,
+  enteredBefore,
   serials,
   onChange,
 }: {
   label: string;
   quantity: number;
   itemId?: number | undefined;
+  enteredBefore?: string | undefined;
   serials: string[];
   onChange: (serials: string[]) => void;
 }) {
   const [scan, setScan] = useState('');
   const [expression, setExpression] = useState('');
-  const [preview, setPreview] = useState<string[] | null>(null);
+  // A preview belongs to the text, the list and the `~` start it was made for; once any of them changes it
+  // is stale and is neither shown nor added.
+  const [preview, setPreview] = useState<{ key: string; serials: string[] } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const remaining = quantity - serials.length;
+  const after = serials.at(-1) ?? enteredBefore;
+  const previewKey = JSON.stringify([expression, remaining, after ?? null]);
+  const current = preview?.key === previewKey ? preview.serials : null;
 
   const onScanKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key !== 'Enter') return;
@@ -42,28 +70,29 @@ export function SerialEntry({
   const previewExpression = async () => {
     setError(null);
     setPreview(null);
+    const key = previewKey;
     try {
-      const remaining = quantity - serials.length;
-      const res = await post<{ serials: string[] }>('/api/serial-expressions/expand', {
+      const expanded = await expandSerials({
         expression,
-        ...(remaining > 0 && { quantity: remaining }),
-        ...(itemId !== undefined && { itemId }),
+        quantity: remaining > 0 ? remaining : undefined,
+        itemId,
+        after,
       });
-      setPreview(res.serials);
+      setPreview({ key, serials: expanded });
     } catch (err) {
       setError(toApiError(err));
     }
   };
 
   const addPreview = () => {
-    if (!preview) return;
+    if (!current) return;
     const existing = new Set(serials);
-    const dupes = preview.filter((s) => existing.has(s));
+    const dupes = current.filter((s) => existing.has(s));
     if (dupes.length > 0) {
       setError(toApiError(new Error(`Already in the list: ${dupes.slice(0, 5).join(', ')}`)));
       return;
     }
-    onChange([...serials, ...preview]);
+    onChange([...serials, ...current]);
     setPreview(null);
     setExpression('');
   };
@@ -104,11 +133,11 @@ export function SerialEntry({
           Preview
         </button>
       </div>
-      {preview && (
+      {current && (
         <div className="preview" aria-label="Preview">
           <p>
-            {preview.length} serial(s): {preview.slice(0, 30).join(', ')}
-            {preview.length > 30 ? ` … ${preview.at(-1)}` : ''}
+            {current.length} serial(s): {current.slice(0, 30).join(', ')}
+            {current.length > 30 ? ` … ${current.at(-1)}` : ''}
           </p>
           <button type="button" className="primary" onClick={addPreview}>
             Add these

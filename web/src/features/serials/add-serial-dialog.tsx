@@ -4,6 +4,10 @@ import { ApiError, get, post, toApiError } from '../../api/client';
 import type { Item, Location } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
+import { expandSerials } from '../../components/serial-entry';
+
+// Text that may make more than one serial (a list, a range, S+N, ~) is worth a preview while typing.
+const looksLikeExpression = (value: string) => /[\s,+~]|\d-\D*\d/.test(value);
 
 export function AddSerialDialog({
   item,
@@ -24,21 +28,24 @@ export function AddSerialDialog({
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [preview, setPreview] = useState<string[] | null>(null);
+  // Some real serials look like ranges ("123-456", "00-11-22-33-44-55"): this saves the text as one serial.
+  const [asTyped, setAsTyped] = useState(false);
+  const [preview, setPreview] = useState<{ text: string; serials: string[] } | null>(null);
   const [nextCount, setNextCount] = useState('1');
+  const text = serialNumber.trim();
 
-  // Several serials, a range (SN100-SN199), a start and count (SN100+50) or ~: preview the exact list.
+  // Several serials, a range (SN100-SN199), a start and count (SN100+50) or ~: preview the exact list. Only a
+  // guide while typing: Save expands the text again and saves exactly that.
   useEffect(() => {
-    const value = serialNumber.trim();
-    setPreview(null);
-    if (!value || !/[\s,+~]|\d-\D*\d/.test(value)) return;
+    if (asTyped || !text || !looksLikeExpression(text)) return;
     const timer = setTimeout(() => {
-      post<{ serials: string[] }>('/api/serial-expressions/expand', { expression: value, itemId: item.id })
-        .then((r) => setPreview(r.serials))
+      expandSerials({ expression: text, itemId: item.id })
+        .then((serials) => setPreview({ text, serials }))
         .catch(() => setPreview(null));
     }, 250);
     return () => clearTimeout(timer);
-  }, [serialNumber, item.id]);
+  }, [text, asTyped, item.id]);
+  const previewed = !asTyped && preview?.text === text ? preview.serials : null;
 
   const refresh = () =>
     Promise.all([
@@ -67,22 +74,43 @@ export function AddSerialDialog({
   useEffect(() => {
     if (open) {
       setSerialNumber('');
+      setAsTyped(false);
       setNotes('');
       setError(null);
       setLocationId(item.primaryLocationId ? String(item.primaryLocationId) : '');
     }
   }, [open, item.primaryLocationId]);
 
+  // Saves exactly what the expansion of the text makes at the moment of Save, never a preview of older text;
+  // when the expansion is refused nothing is saved and its problems are shown.
+  const expandForSave = async (): Promise<string[]> => {
+    if (asTyped) return [text];
+    try {
+      return await expandSerials({ expression: text, itemId: item.id });
+    } catch (err) {
+      const problem = toApiError(err);
+      // A single item that fails as an expression may well be one real serial ("SN5-SN1").
+      if (problem.code !== 'BAD_SERIAL_EXPRESSION' || /[\s,]/.test(text)) throw problem;
+      throw new ApiError(
+        problem.status,
+        problem.code,
+        `${problem.message} If "${text}" is one serial number, tick "Take as typed".`,
+        problem.errors,
+      );
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!serialNumber.trim()) {
+    if (busy) return;
+    if (!text) {
       setError(new ApiError(422, 'EMPTY', 'Enter the serial number.'));
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      const numbers = preview && preview.length > 0 ? preview : [serialNumber];
+      const numbers = await expandForSave();
       await post(`/api/items/${item.id}/serials`, {
         serials: numbers.map((n) => ({
           serialNumber: n,
@@ -108,13 +136,19 @@ export function AddSerialDialog({
             autoFocus
             value={serialNumber}
             onChange={(e) => setSerialNumber(e.target.value)}
+            readOnly={busy}
             aria-invalid={error !== null}
           />
         </label>
-        {preview && preview.length > 1 && (
+        <label className="checkbox">
+          <input type="checkbox" checked={asTyped} onChange={(e) => setAsTyped(e.target.checked)} />
+          Take as typed (one serial, no ranges)
+        </label>
+        {previewed && (previewed.length !== 1 || previewed[0] !== text) && (
           <p className="preview" aria-label="Preview">
-            Will add {preview.length} serials: {preview.slice(0, 20).join(', ')}
-            {preview.length > 20 ? ` … ${preview.at(-1)}` : ''}
+            Will add {previewed.length} serial{previewed.length === 1 ? '' : 's'}:{' '}
+            {previewed.slice(0, 20).join(', ')}
+            {previewed.length > 20 ? ` … ${previewed.at(-1)}` : ''}
           </p>
         )}
         <label>
