@@ -142,6 +142,15 @@ function ReceiveDialog({ order, onClose }: { order: PurchaseOrder; onClose: () =
 
   const update = (lineId: number, j: number, patchValue: Partial<AllocationDraft>) =>
     setDrafts((d) => ({ ...d, [lineId]: d[lineId]!.map((a, k) => (k === j ? { ...a, ...patchValue } : a)) }));
+  // `~` in a later split continues after the serials typed for the same item before it in this receipt.
+  const enteredBefore = (lineIndex: number, j: number) =>
+    open
+      .slice(0, lineIndex + 1)
+      .filter((l) => l.itemId === open[lineIndex]!.itemId)
+      .flatMap((l, k, same) => (k === same.length - 1 ? drafts[l.id]!.slice(0, j) : drafts[l.id]!))
+      .filter((a) => !a.autoNumber && Number(a.quantity) > 0)
+      .flatMap((a) => a.serials)
+      .at(-1);
   const addSplit = (lineId: number) =>
     setDrafts((d) => ({
       ...d,
@@ -193,7 +202,7 @@ function ReceiveDialog({ order, onClose }: { order: PurchaseOrder; onClose: () =
         </div>
       ) : (
         <>
-          {open.map((l) => {
+          {open.map((l, i) => {
             const allocations = drafts[l.id]!;
             const remaining = l.quantityOrdered - l.quantityReceived;
             return (
@@ -246,6 +255,7 @@ function ReceiveDialog({ order, onClose }: { order: PurchaseOrder; onClose: () =
                         label={`${l.itemSku} split ${j + 1}`}
                         quantity={Number(a.quantity)}
                         itemId={l.itemId}
+                        enteredBefore={enteredBefore(i, j)}
                         serials={a.serials}
                         onChange={(serials) => update(l.id, j, { serials })}
                       />
