@@ -392,6 +392,28 @@ describeEachDialect('sales', (dialect) => {
     expect(errorList(empty)).toEqual(['lines empty']);
   });
 
+  it("a serialized line's quantity, when given, is the number of serials: one serial per unit", async () => {
+    const before = await saleCount();
+    const short = await sell({
+      customerId: customer,
+      lines: [{ itemId: warrantied, quantity: 5, serialNumbers: ['W-06', 'W-08', 'W-09'] }],
+    });
+    expect(short.statusCode).toBe(422);
+    expect(errorList(short)).toEqual(['lines[0].quantity quantity_mismatch']);
+    expect(problemOf(short).errors![0]!.message).toContain('5 unit(s) but 3 serial(s)');
+    expect(await saleCount()).toBe(before);
+    expect(await status(serialIds['W-09']!)).toBe('in_stock');
+
+    const matched = await sell({
+      customerId: customer,
+      lines: [{ itemId: warrantied, quantity: 2, serialNumbers: ['W-08', 'W-09'] }],
+    });
+    expect(matched.statusCode).toBe(201);
+    expect(matched.json<SaleJson>().lines[0]).toMatchObject({ quantity: 2 });
+    expect((await t.admin.post(`/api/sales/${matched.json<SaleJson>().id}/cancel`)).statusCode).toBe(200);
+    expect(await status(serialIds['W-09']!)).toBe('in_stock');
+  });
+
   it('needs SALES_MANAGE to sell, complete or cancel', async () => {
     const viewer = await t.userWith(['INV_VIEW', 'RETURNS_MANAGE']);
     const denied = await viewer.post('/api/sales', {

@@ -79,7 +79,15 @@ export const createSaleBody = z.object({
         itemId: id,
         serialIds: z.array(id).max(10_000).optional(),
         serialNumbers: z.array(z.string().max(1000)).max(10_000).optional(),
-        quantity: z.number().int().min(1).max(1_000_000).optional().describe('Items without serials'),
+        quantity: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .optional()
+          .describe(
+            'Items without serials: how many. Serialized items: optional, must equal the serials given',
+          ),
         locationId: id.optional().describe('Items without serials: where the units leave from'),
         unitPrice: z.number().min(0).max(100_000_000).optional(),
       }),

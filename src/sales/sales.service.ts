@@ -106,6 +106,14 @@ export function createSalesService(db: Db) {
           message: `Line ${i + 1} (${item.sku}): scan or pick the serial of every unit sold.`,
         });
       }
+      const entered = (line.serialIds?.length ?? 0) + numbers.length;
+      if (line.quantity !== undefined && entered > 0 && line.quantity !== entered) {
+        errors.push({
+          field: `${lf}.quantity`,
+          code: 'quantity_mismatch',
+          message: `Line ${i + 1} (${item.sku}): ${line.quantity} unit(s) but ${entered} serial(s) entered; one serial per unit sold.`,
+        });
+      }
       for (const s of serials) {
         if (s.item_id !== item.id) {
           errors.push({

@@ -71,20 +71,32 @@ function NewSale() {
   const [customerId, setCustomerId] = useState('');
   // "Sell" on the Serials tab arrives with ?itemId=…&serials=… (serials picked from the grid).
   const [searchParams] = useSearchParams();
-  const [lines, setLines] = useState<SaleLineDraft[]>(() => [
-    {
-      itemId: searchParams.get('itemId') ?? '',
-      quantity: '1',
-      locationId: '',
-      serials: (searchParams.get('serials') ?? '').split('\n').filter(Boolean),
-      unitPrice: '',
-    },
-  ]);
+  const [lines, setLines] = useState<SaleLineDraft[]>(() => {
+    const picked = (searchParams.get('serials') ?? '').split('\n').filter(Boolean);
+    return [
+      {
+        itemId: searchParams.get('itemId') ?? '',
+        quantity: String(Math.max(picked.length, 1)),
+        locationId: '',
+        serials: picked,
+        unitPrice: '',
+      },
+    ];
+  });
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const itemOf = (id: string) => items.data?.items.find((i) => String(i.id) === id);
   const setLine = (i: number, p: Partial<SaleLineDraft>) =>
     setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...p } : l)));
+
+  // A serialized line sells one unit per serial: its quantity says how many serials to expect, so a typed
+  // range expands to that many and the running count means something.
+  const setSerials = (i: number, serials: string[]) =>
+    setLines((ls) =>
+      ls.map((l, j) =>
+        j === i ? { ...l, serials, quantity: String(Math.max(serials.length, Number(l.quantity) || 1)) } : l,
+      ),
+    );
 
   const submit = async (complete: boolean) => {
     setBusy(true);
@@ -103,7 +115,7 @@ function NewSale() {
             const item = itemOf(l.itemId);
             const price = l.unitPrice ? { unitPrice: Number(l.unitPrice) } : {};
             return item?.trackSerials
-              ? { itemId: item.id, serialNumbers: l.serials, ...price }
+              ? { itemId: item.id, serialNumbers: l.serials, quantity: Number(l.quantity) || 1, ...price }
               : {
                   itemId: Number(l.itemId),
                   quantity: Number(l.quantity),
@@ -159,7 +171,7 @@ function NewSale() {
                 <select
                   aria-label={`Sale line ${i + 1} item`}
                   value={l.itemId}
-                  onChange={(e) => setLine(i, { itemId: e.target.value, serials: [] })}
+                  onChange={(e) => setLine(i, { itemId: e.target.value, serials: [], quantity: '1' })}
                 >
                   <option value="">Choose…</option>
                   {items.data?.items.map((it) => (
@@ -169,17 +181,20 @@ function NewSale() {
                   ))}
                 </select>
               </label>
+              {item && (
+                <label>
+                  Quantity
+                  <input
+                    aria-label={`Sale line ${i + 1} quantity`}
+                    type="number"
+                    min={item.trackSerials ? Math.max(l.serials.length, 1) : 1}
+                    value={l.quantity}
+                    onChange={(e) => setLine(i, { quantity: e.target.value })}
+                  />
+                </label>
+              )}
               {item && !item.trackSerials && (
                 <>
-                  <label>
-                    Quantity
-                    <input
-                      type="number"
-                      min={1}
-                      value={l.quantity}
-                      onChange={(e) => setLine(i, { quantity: e.target.value })}
-                    />
-                  </label>
                   <label>
                     From location
                     <select value={l.locationId} onChange={(e) => setLine(i, { locationId: e.target.value })}>
@@ -210,7 +225,7 @@ function NewSale() {
                 quantity={Math.max(l.serials.length, Number(l.quantity) || 1)}
                 itemId={item.id}
                 serials={l.serials}
-                onChange={(serials) => setLine(i, { serials })}
+                onChange={(serials) => setSerials(i, serials)}
               />
             )}
           </div>
