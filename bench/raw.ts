@@ -89,7 +89,7 @@ const INSERT_SERIAL_COLUMNS =
   'item_id, serial_number, status, version, location_id, date_received, condition_notes, source_document_type, ' +
   'source_document_number, created_at, created_by, updated_at, updated_by';
 
-const LOOKUP_SELECT = `select s.id, s.serial_number, s.status, s.item_id, i.sku, i.name as item_name,
+export const LOOKUP_SELECT = `select s.id, s.serial_number, s.status, s.item_id, i.sku, i.name as item_name,
     i.track_serials, l.code as location_code
   from serials s
   inner join items i on i.id = s.item_id

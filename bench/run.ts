@@ -28,6 +28,7 @@ import {
   type RawSerialRef,
 } from './raw.js';
 import { runHttpLoad } from './http-load.js';
+import { startRawHttpServer } from './http-raw.js';
 import { figure, renderPhases, renderTable, type Figure } from './report.js';
 import {
   forceGc,
@@ -849,13 +850,38 @@ async function main(): Promise<void> {
     }),
   );
   expect(load.errors === 0, `HTTP errors: ${load.errors} (first: ${load.firstError})`);
-  const http = {
-    requests: load.measured,
+
+  // The same requests against the raw floor: node:http with the route's reads straight on the driver, on the
+  // raw database (which holds the same serials), with a token created there through the product.
+  const rawTokenRuntime = await openRuntime(appConfig(rawDb.config));
+  const { token: rawToken } = await rawTokenRuntime.services.auth
+    .createToken(seeded.userId, 'bench-raw')
+    .finally(() => rawTokenRuntime.close());
+  const rawHttp = await startRawHttpServer(rawDb.config, envInt('PG_POOL_SIZE', 10, 1));
+  onCleanup('close raw HTTP server', () => rawHttp.close());
+  log(`HTTP raw floor: the same ${S.httpRequests} lookups, port ${rawHttp.port} …`);
+  const rawLoad = await phase('HTTP lookups, raw floor', () =>
+    runHttpLoad({
+      port: rawHttp.port,
+      token: rawToken,
+      paths: httpPaths,
+      warmup: httpWarmup,
+      concurrency: S.httpConcurrency,
+      deadlineMs: S.httpDeadlineMs,
+      requestTimeoutMs: 10_000,
+      expectMatches: 1,
+    }),
+  );
+  await rawHttp.close();
+  expect(rawLoad.errors === 0, `raw HTTP errors: ${rawLoad.errors} (first: ${rawLoad.firstError})`);
+  const httpFigures = (l: typeof load) => ({
+    requests: l.measured,
     concurrency: S.httpConcurrency,
-    perSecond: load.latenciesMs.length / (load.elapsedMs / 1000),
-    latency: summarize(load.latenciesMs),
-    truncated: load.truncated,
-  };
+    perSecond: l.latenciesMs.length / (l.elapsedMs / 1000),
+    latency: summarize(l.latenciesMs),
+    truncated: l.truncated,
+  });
+  const http = { ...httpFigures(load), raw: httpFigures(rawLoad) };
 
   // 9. CSV import of as many rows as serials above, on fresh databases of the same kind.
   let csvImport: ImportResult | { error: string } | null = null;
@@ -1018,10 +1044,10 @@ async function main(): Promise<void> {
       `HTTP GET /api/serials/lookup, ${S.httpConcurrency} concurrent`,
       'req/s',
       http.perSecond,
-      null,
+      http.raw.perSecond,
     ),
-    figure('http_lookup_p50', 'HTTP lookup p50 (client-side)', 'ms', http.latency.p50, null),
-    figure('http_lookup_p99', 'HTTP lookup p99 (client-side)', 'ms', http.latency.p99, null),
+    figure('http_lookup_p50', 'HTTP lookup p50 (client-side)', 'ms', http.latency.p50, http.raw.latency.p50),
+    figure('http_lookup_p99', 'HTTP lookup p99 (client-side)', 'ms', http.latency.p99, http.raw.latency.p99),
     figure('peak_rss_build', `peak RSS after the ${n(S.serials)} build`, 'MB', peakRssBuildMb, null, {
       kind: 'below',
       value: t.peakRssMb,
