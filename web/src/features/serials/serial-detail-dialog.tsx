@@ -23,12 +23,16 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
   const [notes, setNotes] = useState('');
   const [newStatus, setNewStatus] = useState('');
   const [statusNote, setStatusNote] = useState('');
+  const [warrantyEnd, setWarrantyEnd] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const serial = detail.data?.serial;
 
   useEffect(() => {
-    if (serial) setNotes(serial.conditionNotes);
+    if (serial) {
+      setNotes(serial.conditionNotes);
+      setWarrantyEnd(serial.warrantyEndDate ?? '');
+    }
   }, [serial]);
 
   const apply = async (body: Record<string, unknown>) => {
@@ -133,6 +137,41 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
             )}
           </section>
 
+          {canManage && (
+            <section aria-label="Correct warranty">
+              <h3>Correct warranty</h3>
+              <div className="inline-form">
+                <input
+                  type="date"
+                  aria-label="Warranty end date"
+                  value={warrantyEnd}
+                  onChange={(e) => setWarrantyEnd(e.target.value)}
+                />
+                <button
+                  type="button"
+                  disabled={busy || !warrantyEnd || warrantyEnd === serial.warrantyEndDate}
+                  onClick={() => void apply({ warrantyEndDate: warrantyEnd })}
+                >
+                  Save warranty end date
+                </button>
+                <button
+                  type="button"
+                  disabled={busy || serial.warrantyEndDate === null}
+                  onClick={() => void apply({ warrantyEndDate: null })}
+                >
+                  No warranty
+                </button>
+              </div>
+            </section>
+          )}
+
+          {serial.status === 'returned' && (
+            <p className="notice">
+              Returned units are restocked, marked Damaged or Scrapped on their return:{' '}
+              {serial.usedOn ? <DocumentLink doc={serial.usedOn} /> : 'the customer return'}.
+            </p>
+          )}
+
           {canManage && next.length > 0 && (
             <section aria-label="Change status">
               <h3>Change status</h3>
@@ -222,6 +261,11 @@ function describeData(data: Record<string, unknown> | null): string {
   if (custom !== null) return custom;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '(empty)');
   if (typeof data['field'] === 'string') return `${text(data['old'])} → ${text(data['new'])}`;
+  if ('previousWarrantyEndDate' in data) {
+    // A return's disposition: the unit is no longer the customer's.
+    const cleared = 'customer and warranty cleared';
+    return typeof data['note'] === 'string' ? `${data['note']} · ${cleared}` : cleared;
+  }
   if (typeof data['note'] === 'string') return data['note'];
   if (typeof data['conditionNotes'] === 'string') return data['conditionNotes'];
   return '';
