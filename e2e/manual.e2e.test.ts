@@ -445,6 +445,91 @@ describe('Serialtrack in Chromium', () => {
     await context.close();
   });
 
+  // --- Users admin: display name, password reset, your own password, non-admins, token revoke errors ---
+  it('an administrator creates a user with a display name and resets their password', async () => {
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('New username').fill('picker');
+    await form.getByLabel('New user display name').fill('Pat Picker');
+    await form.getByLabel('New user password').fill('picker-password-1');
+    await form.getByLabel('Role').selectOption({ label: 'Clerk' });
+    await form.getByRole('button', { name: 'Create user' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'picker' });
+    await row.filter({ hasText: 'Pat Picker' }).waitFor();
+
+    await row.getByRole('button', { name: 'Reset password of picker' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset password — picker' });
+    await dialog.getByLabel('New password (at least 10 characters)').fill('picker-password-2');
+    await dialog.getByLabel('Repeat the new password').fill('picker-password-X');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    expect(await dialog.getByRole('alert').textContent()).toContain('not the same');
+    await dialog.getByLabel('Repeat the new password').fill('short');
+    await dialog.getByLabel('New password (at least 10 characters)').fill('short');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'at least 10 characters' }).waitFor();
+    await dialog.getByLabel('New password (at least 10 characters)').fill('picker-password-2');
+    await dialog.getByLabel('Repeat the new password').fill('picker-password-2');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password of picker reset' }).waitFor();
+  });
+
+  it('a user changes their own password; /users tells a non-admin why it is empty', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const picker = await context.newPage();
+    const signIn = async (password: string) => {
+      await picker.goto(server.url);
+      await picker.getByLabel('Username').fill('picker');
+      await picker.getByLabel('Password').fill(password);
+      await picker.getByRole('button', { name: 'Sign in' }).click();
+      await picker.getByRole('heading', { name: 'Items' }).waitFor();
+    };
+    await signIn('picker-password-2');
+    await picker.goto(`${server.url}/users`);
+    const notice = picker.getByRole('status').filter({ hasText: 'USERS_ADMIN' });
+    await notice.waitFor();
+    expect(await picker.getByRole('table').count()).toBe(0);
+    await notice.getByRole('link', { name: 'Your account' }).click();
+    const form = picker.getByRole('form', { name: 'Change password' });
+    await form.getByLabel('Current password').fill('wrong-password-1');
+    await form.getByLabel('New password (at least 10 characters)').fill('picker-password-3');
+    await form.getByLabel('Repeat the new password').fill('picker-password-3');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('alert').filter({ hasText: 'current password is not right' }).waitFor();
+    await form.getByLabel('Current password').fill('picker-password-2');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    await picker.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('picker-password-3');
+    await context.close();
+  });
+
+  it('a failed token revoke says why, and the token stays listed as active', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('Token name').fill('Scanner 2');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Scanner 2' });
+    await row.waitFor();
+    const revokeUrl = (url: URL) => /\/api\/tokens\/\d+$/.test(url.pathname);
+    await page.route(revokeUrl, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          status: 503,
+          code: 'DATABASE_UNAVAILABLE',
+          detail: 'The database is not reachable.',
+        }),
+      }),
+    );
+    await row.getByRole('button', { name: 'Revoke Scanner 2' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The database is not reachable.' }).waitFor();
+    expect(await row.textContent()).not.toContain('Revoked');
+    await page.unroute(revokeUrl);
+    await row.getByRole('button', { name: 'Revoke Scanner 2' }).click();
+    await expect.poll(async () => (await row.textContent()) ?? '').toContain('Revoked');
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
   it('a user without INV_MANAGE_SERIALS does not see the Track Serials checkbox', async () => {
     const api = async (method: string, url: string, body?: unknown) => {
       const res = await page.request.fetch(`${server.url}${url}`, {

@@ -20,6 +20,7 @@ import { SuppliersPage } from './features/partners/suppliers-page';
 import { CustomersPage } from './features/partners/customers-page';
 import { LabelSettingsPage } from './features/labels/label-settings-page';
 import { SettingsPage } from './features/admin/settings-page';
+import { AccountPage } from './features/admin/account-page';
 import { DocumentRedirect } from './features/lookup/document-redirect';
 import { ImportPage, ImportsPage } from './features/imports/imports-page';
 
@@ -84,6 +85,7 @@ export function App() {
           <Route path="/part-types" element={<PartTypesPage />} />
           <Route path="/users" element={<UsersPage />} />
           <Route path="/tokens" element={<TokensSection />} />
+          <Route path="/account" element={<AccountPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/settings/labels" element={<LabelSettingsPage />} />
           <Route path="*" element={<p>Page not found.</p>} />

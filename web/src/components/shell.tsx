@@ -45,7 +45,9 @@ export function Shell({ children }: { children: ReactNode }) {
         </nav>
         <LookupBox />
         <span className="user">
-          {session.user.displayName}
+          <NavLink to="/account" title="Your account: change your password">
+            {session.user.displayName}
+          </NavLink>
           <button type="button" className="link-button" onClick={() => void signOut()}>
             Sign out
           </button>

@@ -1,11 +1,26 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import type { ApiError } from '../../api/client';
 import { del, get, patch, post, toApiError } from '../../api/client';
 import type { ApiToken, CreatedToken, PermissionList, Role, User } from '../../api/types';
 import { FormError } from '../../components/form-error';
+import { Dialog } from '../../components/dialog';
+import { useCan } from '../auth/session';
 
 export function UsersPage() {
+  const canAdminUsers = useCan('USERS_ADMIN');
+  if (!canAdminUsers) {
+    return (
+      <section>
+        <h1>Users and roles</h1>
+        <p className="notice" role="status">
+          Managing users and roles needs the USERS_ADMIN permission, which your role does not have. Ask your
+          administrator. You can change your own password on <Link to="/account">Your account</Link>.
+        </p>
+      </section>
+    );
+  }
   return (
     <section>
       <h1>Users and roles</h1>
@@ -24,17 +39,28 @@ function UsersSection() {
   const users = useQuery({ queryKey: ['users'], queryFn: () => get<{ users: User[] }>('/api/users') });
   const roles = useRoles();
   const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [roleId, setRoleId] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setNotice(null);
     try {
-      await post('/api/users', { username, password, roleIds: roleId ? [Number(roleId)] : [] });
+      await post('/api/users', {
+        username,
+        ...(displayName.trim() && { displayName: displayName.trim() }),
+        password,
+        roleIds: roleId ? [Number(roleId)] : [],
+      });
+      setNotice(`User ${username} created.`);
       setUsername('');
+      setDisplayName('');
       setPassword('');
       await refresh();
     } catch (err) {
@@ -43,6 +69,7 @@ function UsersSection() {
   };
   const update = async (u: User, body: Record<string, unknown>) => {
     setError(null);
+    setNotice(null);
     try {
       await patch(`/api/users/${u.id}`, body);
       await refresh();
@@ -61,6 +88,13 @@ function UsersSection() {
           value={username}
           onChange={(e) => setUsername(e.target.value)}
           required
+        />
+        <input
+          placeholder="Display name (optional)"
+          aria-label="New user display name"
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          maxLength={200}
         />
         <input
           type="password"
@@ -83,6 +117,11 @@ function UsersSection() {
         </button>
       </form>
       <FormError error={error} />
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <table className="table">
         <thead>
           <tr>
@@ -90,6 +129,7 @@ function UsersSection() {
             <th>Name</th>
             <th>Roles</th>
             <th>Active</th>
+            <th>Password</th>
           </tr>
         </thead>
         <tbody>
@@ -125,11 +165,105 @@ function UsersSection() {
                   Active
                 </label>
               </td>
+              <td>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Reset password of ${u.username}`}
+                  onClick={() => {
+                    setNotice(null);
+                    setResetting(u);
+                  }}
+                >
+                  Reset password
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {resetting && (
+        <ResetPasswordDialog
+          user={resetting}
+          onClose={() => setResetting(null)}
+          onDone={() => {
+            setNotice(
+              `Password of ${resetting.username} reset. Their sessions have ended: they sign in with the new password.`,
+            );
+            setResetting(null);
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+/** An administrator sets a new password for a user (PATCH /api/users/:id), which ends the user's sessions. */
+function ResetPasswordDialog({
+  user,
+  onClose,
+  onDone,
+}: {
+  user: User;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (password !== repeat)
+      return setError(new Error('The two passwords are not the same. Type them again.'));
+    setBusy(true);
+    try {
+      await patch(`/api/users/${user.id}`, { password });
+      onDone();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={`Reset password — ${user.username}`}>
+      <form onSubmit={(e) => void submit(e)} aria-label="Reset password">
+        <label>
+          New password (at least 10 characters)
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Repeat the new password
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+            required
+          />
+        </label>
+        <p className="muted">The user is signed out everywhere and signs in again with the new password.</p>
+        <FormError error={error} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Reset password
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
@@ -252,6 +386,17 @@ export function TokensSection() {
   const [error, setError] = useState<ApiError | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tokens'] });
 
+  const revoke = async (token: ApiToken) => {
+    setError(null);
+    try {
+      await del(`/api/tokens/${token.id}`);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+    // Either way the list shows what the server now holds.
+    await refresh();
+  };
+
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -312,7 +457,8 @@ export function TokensSection() {
                   <button
                     type="button"
                     className="link-button"
-                    onClick={() => void del(`/api/tokens/${t.id}`).then(refresh)}
+                    aria-label={`Revoke ${t.name}`}
+                    onClick={() => void revoke(t)}
                   >
                     Revoke
                   </button>
