@@ -29,7 +29,7 @@ async function setUpCatalogue(t: TestApp) {
   }
   const alt = await makeItem(t.admin, 'ALT-100', { primaryLocationId: r1, partTypeId });
   const str = await makeItem(t.admin, 'STR-200', { primaryLocationId: r1 });
-  return { alt, str, fields };
+  return { alt, str, fields, partTypeId, r1 };
 }
 
 /** Everything an import may set, per serial, read straight from the database in a stable order. */
@@ -158,5 +158,35 @@ describeEachDialect('serial export', (dialect) => {
       Voltage: '12.5',
     });
     expect(await serialData(target)).toEqual(before);
+  });
+
+  it("exports only the custom fields of an item's current part type, so the export imports back", async () => {
+    // An item that had the Alternator part type (and so a Colour) and has none now.
+    const moved = await makeItem(source.admin, 'MOV-1', { partTypeId: ids.partTypeId });
+    await source.admin.request('PUT', `/api/items/${moved}/custom-field-defaults`, {
+      values: { [ids.fields['Colour']!]: 'Red' },
+    });
+    await addSerials(source.admin, moved, [{ serialNumber: 'M-1', locationId: ids.r1 }]);
+    const patched = await source.admin.patch(`/api/items/${moved}`, { partTypeId: null });
+    expect(patched.statusCode, patched.body).toBe(200);
+
+    const exported = await source.admin.get('/api/serials.csv');
+    const rows = parse<Record<string, string>>(exported.body, { columns: true });
+    expect(rows.find((r) => r['Serial Number'] === 'M-1')).toMatchObject({ SKU: 'MOV-1', Colour: '' });
+    // The Alternator serials keep theirs.
+    expect(rows.find((r) => r['Serial Number'] === 'A-001')).toMatchObject({ Colour: 'Red' });
+
+    await makeItem(target.admin, 'MOV-1', { primaryLocationId: ids.r1 });
+    const lines = exported.body.split('\r\n');
+    const csv = [lines[0], ...lines.filter((l) => l.startsWith('MOV-1,'))].join('\r\n');
+    const imp = (await target.admin.post('/api/imports', { fileName: 'mov.csv' })).json<{ id: number }>();
+    const up = await target.app.inject({
+      method: 'PUT',
+      url: `/api/imports/${imp.id}/file`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(up.json()).toMatchObject({ report: { rows: 1, rowsWithErrors: 0 } });
+    await target.admin.post(`/api/imports/${imp.id}/cancel`);
   });
 });

@@ -33,12 +33,22 @@ function customColumns(defs: { id: number; name: string }[]) {
 export function createSerialExportService(db: Db) {
   const serials = createSerialsService(db);
 
-  async function valuesBySerial(ids: number[], indexById: Map<number, number>, width: number) {
+  /**
+   * `keep` drops values of fields that are not the serial's item's part type's now: an item moved to
+   * another part type keeps its old values in the database, but they are no field of it any more (the
+   * import would refuse them as unknown fields).
+   */
+  async function valuesBySerial(
+    ids: number[],
+    indexById: Map<number, number>,
+    width: number,
+    keep: (serialId: number, fieldId: number) => boolean = () => true,
+  ) {
     const out = new Map<number, string[]>();
     if (width === 0) return out;
     for (const v of await serialExportRepository.customValues(db, ids)) {
       const at = indexById.get(v.field_id);
-      if (at === undefined) continue;
+      if (at === undefined || !keep(v.serial_id, v.field_id)) continue;
       let row = out.get(v.serial_id);
       if (!row) out.set(v.serial_id, (row = new Array<string>(width).fill('')));
       row[at] = v.value;
@@ -85,17 +95,21 @@ export function createSerialExportService(db: Db) {
       bom: boolean,
     ): CsvExport {
       async function* chunks(): AsyncGenerator<string> {
-        const { names, indexById } = customColumns(await serialExportRepository.fieldDefinitions(db));
+        const defs = await serialExportRepository.fieldDefinitions(db);
+        const { names, indexById } = customColumns(defs);
+        const partTypeOfField = new Map(defs.map((d) => [d.id, d.part_type_id]));
         const today = todayIso();
         yield (bom ? BOM : '') + toCsvLines([[...EXPORT_COLUMNS, ...names]]);
         let after: [number, string] | undefined;
         for (;;) {
           const rows = await serialExportRepository.listAll(db, { ...filters, after, limit: PAGE });
           if (rows.length === 0) return;
+          const partTypeOfSerial = new Map(rows.map((r) => [r.id, r.part_type_id]));
           const values = await valuesBySerial(
             rows.map((r) => r.id),
             indexById,
             names.length,
+            (serialId, fieldId) => partTypeOfField.get(fieldId) === partTypeOfSerial.get(serialId),
           );
           yield toCsvLines(
             rows.map((r) => exportRow(toExportSerial(r), values.get(r.id) ?? names.map(() => ''), today)),
