@@ -109,4 +109,38 @@ describe('CSV import in Chromium', () => {
     await page.getByRole('heading', { name: 'Import #2' }).waitFor();
     expect(await page.textContent('body')).toContain('fixed.csv');
   });
+
+  it('a file with hundreds of bad rows: Show more lists them all, and the errors download as CSV', async () => {
+    await page.goto(`${server.url}/items/${itemId}`);
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import Serials — ALT-12V' });
+    const rows = Array.from({ length: 650 }, (_, i) => `BULK-${i},R9-9Z`);
+    await dialog
+      .getByLabel('CSV file')
+      .setInputFiles(writeCsv('bulk.csv', `Serial Number,Location\r\n${rows.join('\r\n')}\r\n`));
+    const errors = dialog.getByRole('table', { name: 'Rows with errors' });
+    await errors.waitFor();
+    expect(await errors.locator('tbody tr').count()).toBe(200);
+    await dialog.getByRole('button', { name: 'Show 450 more' }).click();
+    await dialog.getByText('All 650 errors shown').waitFor();
+    expect(await errors.locator('tbody tr').count()).toBe(650);
+    expect(await errors.locator('tbody tr').last().textContent()).toContain('651');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('link', { name: 'Download errors (CSV)' }).click(),
+    ]);
+    const saved = path.join(dir, download.suggestedFilename());
+    await download.saveAs(saved);
+    const lines = fs
+      .readFileSync(saved, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('Line,Column,Code,Problem,Value');
+    expect(lines).toHaveLength(651);
+    expect(lines[650]).toBe('651,Location,unknown_location,There is no location R9-9Z.,R9-9Z');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
 });

@@ -27,6 +27,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
 
 export async function startServer(config: AppConfig): Promise<{ app: FastifyInstance; runtime: Runtime }> {
   const runtime = await openRuntime(config);
+  await runtime.services.imports.cleanupAtStart();
   const app = await buildApp(config, runtime.database, runtime.services);
   app.addHook('onClose', () => runtime.close());
   await app.listen({ host: config.host, port: config.port });

@@ -109,6 +109,27 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli import [sqlite]', ()
     expect(await serialNumbers()).toEqual([]);
   });
 
+  it('shows the first errors on the terminal and writes every one to the --errors file', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `E-${i},NOWHERE`);
+    const file = write('many-bad.csv', `Serial Number,Location\n${rows.join('\n')}\n`);
+    const shown = await cli(['import', file, '--item', 'ALT-100']);
+    expect(shown.code, shown.stderr).toBe(1);
+    expect(shown.stdout).toContain('300 row(s), 0 valid, 300 with errors (300 error(s))');
+    expect(shown.stdout).toContain('unknown_location (Location): 300');
+    expect(shown.stdout).toContain('Run again with --errors FILE to write every bad row to a CSV file.');
+
+    const out = path.join(dir, 'errors.csv');
+    const written = await cli(['import', file, '--item', 'ALT-100', '--errors', out]);
+    expect(written.code, written.stderr).toBe(1);
+    expect(written.stdout).toContain(`Wrote all 300 error(s) of 300 row(s) to ${out}.`);
+    expect(written.stdout).not.toContain('Run again with --errors');
+    const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
+    expect(lines).toHaveLength(301);
+    expect(lines[0]).toBe('Line,Column,Code,Problem,Value');
+    expect(lines[300]).toBe('301,Location,unknown_location,There is no location NOWHERE.,NOWHERE');
+    expect(await serialNumbers()).toEqual([]);
+  });
+
   it('--dry-run shows the report and the effect on counts, importing nothing', async () => {
     const file = write('good.csv', 'SKU;Serial Number\nALT-100;C-1\nALT-100;C-2\n');
     const res = await cli(['import', file, '--dry-run']);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Runtime } from '../server.js';
 import type { Principal } from '../auth/auth.service.js';
 import { usersRepository } from '../users/users.repository.js';
@@ -12,6 +13,8 @@ export interface ImportCommandOptions {
   user: string;
   delimiter?: ',' | ';';
   map: string[];
+  /** Write every error of the dry run to this CSV file (the terminal shows the first ones). */
+  errors?: string;
 }
 
 /** The CLI acts as a named user, who needs INV_MANAGE_SERIALS like anyone importing through the API. */
@@ -77,7 +80,15 @@ function parseMappings(pairs: string[]): Record<string, string> | undefined {
   return mapping;
 }
 
-export function printReport(view: ImportView, out: (line: string) => void = console.log): void {
+/**
+ * The terminal shows the first errors and the count of each kind; a file with a hundred thousand bad rows
+ * is read in a spreadsheet, so every error goes to the CSV that --errors names (as the UI's download).
+ */
+export function printReport(
+  view: ImportView,
+  out: (line: string) => void = console.log,
+  errorsFile?: string,
+): void {
   const report = view.report;
   if (!report) return;
   out(
@@ -88,6 +99,7 @@ export function printReport(view: ImportView, out: (line: string) => void = cons
   if (report.errorsTruncated) {
     out(`  … ${report.errorCount - report.errors.length} more; by kind:`);
     for (const c of report.errorsByCode) out(`    ${c.code} (${c.column}): ${c.count}`);
+    if (!errorsFile) out('  Run again with --errors FILE to write every bad row to a CSV file.');
   }
   if (report.effect.length > 0) {
     out('Effect on serial counts (quantity on hand is not changed by an import):');
@@ -135,8 +147,16 @@ export async function runImport(rt: Runtime, file: string, opts: ImportCommandOp
     bar.update(bytes, true);
     bar.done();
   }
-  printReport(view);
   const report = view.report!;
+  printReport(view, console.log, opts.errors);
+  if (opts.errors && report.errorCount > 0) {
+    // Before the cancel below, which drops the dry run's errors.
+    const csv = await services.imports.errorsCsv(view.id, false);
+    await pipeline(Readable.from(csv.chunks), fs.createWriteStream(opts.errors));
+    console.log(
+      `Wrote all ${report.errorCount} error(s) of ${report.rowsWithErrors} row(s) to ${opts.errors}.`,
+    );
+  }
   if (opts.dryRun || report.rowsWithErrors > 0 || report.rows === 0) {
     await services.imports.cancel(view.id);
     if (report.rowsWithErrors > 0) {

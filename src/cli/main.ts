@@ -179,10 +179,18 @@ export function buildCli(): Command {
     .option('--user <username>', 'the user the import is recorded for (needs INV_MANAGE_SERIALS)', 'admin')
     .option('--delimiter <char>', 'comma or semicolon; detected from the header line by default')
     .option('--map <header=field...>', 'map a column, e.g. "Numéro=serialNumber" or "Old=ignore"', [])
+    .option('--errors <file>', 'write every error of the dry run to this CSV file')
     .action(
       (
         file: string,
-        opts: { item?: string; dryRun?: boolean; user: string; delimiter?: string; map: string[] },
+        opts: {
+          item?: string;
+          dryRun?: boolean;
+          user: string;
+          delimiter?: string;
+          map: string[];
+          errors?: string;
+        },
       ) =>
         withRuntime(async (rt) => {
           if (opts.delimiter !== undefined && opts.delimiter !== ',' && opts.delimiter !== ';') {

@@ -26,6 +26,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0003-custom-fields', 'Success'],
       ['0004-imports', 'Success'],
       ['0005-receipt-serials', 'Success'],
+      ['0006-import-error-values', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

@@ -5,6 +5,7 @@ import { migration0002Documents } from './migrations/0002-documents.js';
 import { migration0003CustomFields } from './migrations/0003-custom-fields.js';
 import { migration0004Imports } from './migrations/0004-imports.js';
 import { migration0005ReceiptSerials } from './migrations/0005-receipt-serials.js';
+import { migration0006ImportErrorValues } from './migrations/0006-import-error-values.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0003-custom-fields': migration0003CustomFields(database.dialect),
     '0004-imports': migration0004Imports(database.dialect),
     '0005-receipt-serials': migration0005ReceiptSerials(database.dialect),
+    '0006-import-error-values': migration0006ImportErrorValues(database.dialect),
   };
 }
 

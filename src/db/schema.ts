@@ -395,6 +395,8 @@ export interface ImportErrorsTable {
   column_name: string;
   code: string;
   message: string;
+  /** The cell as the file had it (null for a whole-row error). */
+  value?: string | null;
 }
 
 export type SerialRow = Selectable<SerialsTable>;

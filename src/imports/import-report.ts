@@ -1,8 +1,12 @@
 import type { Db } from '../db/database.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { PRESENT_STATUSES } from '../serials/serial-status.js';
-import { importsRepository, type ImportRow } from './imports.repository.js';
+import { importsRepository, type ImportErrorRow, type ImportRow } from './imports.repository.js';
 import type { ImportView } from './imports.service.js';
+
+export function toImportError(e: ImportErrorRow) {
+  return { line: e.line, column: e.column_name, code: e.code, message: e.message, value: e.value ?? null };
+}
 
 /**
  * The dry run of a staged import: error totals and the first errors, and what the error-free rows add per
@@ -70,7 +74,7 @@ export async function buildReport(
     rowsWithErrors: imp.rows_with_errors,
     errorCount: imp.error_count,
     errorsByCode: byCode.map((c) => ({ code: c.code, column: c.column_name, count: Number(c.count) })),
-    errors: errors.map((e) => ({ line: e.line, column: e.column_name, code: e.code, message: e.message })),
+    errors: errors.map(toImportError),
     errorsTruncated: imp.error_count > errors.length,
     effect,
   };

@@ -28,6 +28,7 @@ const ctx = (over: Partial<RowContext> = {}): RowContext => ({
         {
           id: 7,
           name: 'Colour',
+          required: false,
           parse: (raw: string) =>
             raw === 'Red'
               ? { ok: true as const, value: 'Red' }
@@ -35,6 +36,7 @@ const ctx = (over: Partial<RowContext> = {}): RowContext => ({
         },
       ],
     ]),
+  defaultValue: () => undefined,
   today: '2026-06-01',
   ...over,
 });
@@ -97,6 +99,46 @@ describe('validateImportRow', () => {
     });
     expect(validateImportRow(2, ['NOPE', 'A'], c).errors.map((e) => e.code)).toEqual(['unknown_sku']);
     expect(validateImportRow(2, ['OFF', 'A'], c).errors.map((e) => e.code)).toEqual(['not_tracked']);
+  });
+
+  it('reports a required custom field left empty, unless the Default Serial Q&A fills it', () => {
+    const required = (defaultValue: RowContext['defaultValue']) =>
+      ctx({
+        customFields: () =>
+          new Map([
+            [
+              'colour',
+              {
+                id: 7,
+                name: 'Colour',
+                required: true,
+                parse: () => ({ ok: true as const, value: 'Red' }),
+              },
+            ],
+            [
+              'voltage',
+              { id: 8, name: 'Voltage', required: true, parse: () => ({ ok: true as const, value: '12' }) },
+            ],
+          ]),
+        defaultValue,
+      });
+    const empty = validateImportRow(
+      2,
+      ['S1', 'R1', '', '', '', '', ''],
+      required(() => undefined),
+    );
+    // The mapped column names the cell; a field with no column is named itself.
+    expect(empty.errors.map((e) => `${e.column}:${e.code}:${e.value}`)).toEqual([
+      'Colour:missing_required:',
+      'Voltage:missing_required:',
+    ]);
+    expect(empty.errors[0]!.message).toContain('Colour is required for ALT-100');
+    const given = validateImportRow(
+      2,
+      ['S1', 'R1', '', '', '', '', 'Red'],
+      required((_, f) => (f === 8 ? '24' : undefined)),
+    );
+    expect(given.errors).toEqual([]);
   });
 });
 

@@ -29,6 +29,8 @@ export interface ImportLocation {
 export interface ImportCustomField {
   id: number;
   name: string;
+  /** A new serial needs a value: from the file or the item's Default Serial Q&A. */
+  required: boolean;
   parse: (raw: string) => { ok: true; value: string } | { ok: false; message: string };
 }
 
@@ -41,6 +43,8 @@ export interface RowContext {
   locationByCode: (code: string) => ImportLocation | undefined;
   /** The custom fields of a part type, by normalised name. */
   customFields: (partTypeId: number) => ReadonlyMap<string, ImportCustomField>;
+  /** The item's Default Serial Q&A value of a field, which a blank cell takes. */
+  defaultValue: (itemId: number, fieldId: number) => string | undefined;
   today: string;
 }
 
@@ -62,6 +66,8 @@ export interface RowError {
   column: string;
   code: string;
   message: string;
+  /** The cell as read (after trimming), so the errors CSV shows what to fix. */
+  value: string;
 }
 
 /**
@@ -106,8 +112,15 @@ function hasControlCharacter(s: string): boolean {
 type CoreCells = Partial<Record<ImportField, { value: string; column: string }>>;
 
 // Module-level helpers rather than closures: this runs a million times per import.
-function fail(errors: RowError[], line: number, column: string, code: string, message: string): void {
-  errors.push({ line, column, code, message });
+function fail(
+  errors: RowError[],
+  line: number,
+  column: string,
+  code: string,
+  message: string,
+  value: string,
+): void {
+  errors.push({ line, column, code, message, value });
 }
 
 function columnOf(core: CoreCells, f: ImportField): string {
@@ -130,6 +143,7 @@ function dateField(
       columnOf(core, field),
       'bad_date',
       `"${text.slice(0, 40)}" is not a date. Write it as YYYY-MM-DD.`,
+      text,
     );
   }
   return date;
@@ -157,6 +171,7 @@ export function validateImportRow(
           column,
           'extra_cell',
           `The row has more cells than the header ("${value.slice(0, 40)}").`,
+          value,
         );
       return;
     }
@@ -177,6 +192,7 @@ export function validateImportRow(
         columnOf(core, 'sku'),
         'sku_mismatch',
         `SKU ${sku} is not ${item.sku}, the item this import is for.`,
+        sku,
       );
     }
   } else if (sku === '') {
@@ -186,10 +202,12 @@ export function validateImportRow(
       columnOf(core, 'sku'),
       'empty_sku',
       'The SKU is empty. Every row needs the SKU of its item.',
+      '',
     );
   } else {
     item = ctx.itemBySku(sku);
-    if (!item) fail(errors, line, columnOf(core, 'sku'), 'unknown_sku', `There is no item with SKU ${sku}.`);
+    if (!item)
+      fail(errors, line, columnOf(core, 'sku'), 'unknown_sku', `There is no item with SKU ${sku}.`, sku);
   }
   if (item && !item.trackSerials) {
     fail(
@@ -198,12 +216,13 @@ export function validateImportRow(
       columnOf(core, 'sku'),
       'not_tracked',
       `${item.sku} does not track serials. Check Track Serials in Item Settings and save the item first.`,
+      sku,
     );
   }
 
   const serial = core.serialNumber?.value ?? '';
   if (serial === '') {
-    fail(errors, line, columnOf(core, 'serialNumber'), 'empty_serial', 'The serial number is empty.');
+    fail(errors, line, columnOf(core, 'serialNumber'), 'empty_serial', 'The serial number is empty.', '');
   } else if (serial.length > MAX_SERIAL_LENGTH) {
     fail(
       errors,
@@ -211,6 +230,7 @@ export function validateImportRow(
       columnOf(core, 'serialNumber'),
       'too_long',
       `The serial number is longer than ${MAX_SERIAL_LENGTH} characters.`,
+      serial,
     );
   } else if (hasControlCharacter(serial)) {
     fail(
@@ -219,6 +239,7 @@ export function validateImportRow(
       columnOf(core, 'serialNumber'),
       'control_character',
       'The serial number contains a line break or tab.',
+      serial,
     );
   }
 
@@ -233,14 +254,29 @@ export function validateImportRow(
         columnOf(core, 'location'),
         'location_required',
         `The location is empty and ${item.sku} has no primary location. Give a location code.`,
+        '',
       );
     }
   } else {
     const location = ctx.locationByCode(code);
     if (!location)
-      fail(errors, line, columnOf(core, 'location'), 'unknown_location', `There is no location ${code}.`);
+      fail(
+        errors,
+        line,
+        columnOf(core, 'location'),
+        'unknown_location',
+        `There is no location ${code}.`,
+        code,
+      );
     else if (!location.active)
-      fail(errors, line, columnOf(core, 'location'), 'inactive_location', `Location ${code} is inactive.`);
+      fail(
+        errors,
+        line,
+        columnOf(core, 'location'),
+        'inactive_location',
+        `Location ${code} is inactive.`,
+        code,
+      );
     else locationId = location.id;
   }
 
@@ -256,6 +292,7 @@ export function validateImportRow(
         columnOf(core, 'status'),
         'unknown_status',
         `"${statusText}" is not a status. Use ${IMPORTABLE_STATUSES.map((s) => STATUS_INFO[s].label).join(', ')}.`,
+        statusText,
       );
     } else if (!IMPORTABLE_STATUSES.includes(found)) {
       status = null;
@@ -265,6 +302,7 @@ export function validateImportRow(
         columnOf(core, 'status'),
         'illegal_status',
         `An import cannot create ${STATUS_INFO[found].label} serials: ${found === 'returned' ? 'a customer return' : 'a sale'} sets that status and records the customer. Import them In Stock, then use ${found === 'returned' ? 'a customer return' : 'a sale'}.`,
+        statusText,
       );
     } else {
       status = found;
@@ -279,6 +317,7 @@ export function validateImportRow(
       columnOf(core, 'dateReceived'),
       'future_date',
       `Date received ${dateReceived} is in the future.`,
+      core.dateReceived?.value ?? dateReceived,
     );
   }
   const warrantyEndDate = dateField(core, 'warrantyEnd', errors, line);
@@ -291,13 +330,14 @@ export function validateImportRow(
       columnOf(core, 'conditionNotes'),
       'too_long',
       `The condition notes are longer than ${MAX_NOTES_LENGTH} characters.`,
+      conditionNotes,
     );
   }
 
   let customValues: Record<number, string> | null = null;
+  const fields =
+    item?.partTypeId == null ? new Map<string, ImportCustomField>() : ctx.customFields(item.partTypeId);
   if (item && custom.length > 0) {
-    const fields =
-      item.partTypeId === null ? new Map<string, ImportCustomField>() : ctx.customFields(item.partTypeId);
     for (const c of custom) {
       if (c.value === '') continue; // empty: the item's Default Serial Q&A value applies, if any
       const field = fields.get(normalizeHeader(c.name));
@@ -308,12 +348,32 @@ export function validateImportRow(
           c.column,
           'unknown_custom_field',
           `${item.sku}'s part type has no custom field "${c.name}".`,
+          c.value,
         );
         continue;
       }
       const parsed = field.parse(c.value);
-      if (!parsed.ok) fail(errors, line, c.column, 'bad_custom_value', parsed.message);
+      if (!parsed.ok) fail(errors, line, c.column, 'bad_custom_value', parsed.message, c.value);
       else (customValues ??= {})[field.id] = parsed.value;
+    }
+  }
+  // A required field must have a value from the start, as editing a serial later insists: the file's,
+  // or the item's Default Serial Q&A.
+  if (item) {
+    for (const field of fields.values()) {
+      if (!field.required || customValues?.[field.id] !== undefined) continue;
+      if (ctx.defaultValue(item.id, field.id) !== undefined) continue;
+      const at = custom.find((c) => normalizeHeader(c.name) === normalizeHeader(field.name));
+      // A cell that failed its own check already says what is wrong with it.
+      if (at && at.value !== '') continue;
+      fail(
+        errors,
+        line,
+        at?.column ?? field.name,
+        'missing_required',
+        `${field.name} is required for ${item.sku}. Fill in the cell, or give the item a Default Serial Q&A value.`,
+        '',
+      );
     }
   }
 

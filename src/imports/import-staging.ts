@@ -27,6 +27,8 @@ import { importsRepository } from './imports.repository.js';
 const BATCH_ROWS = 2000;
 /** A million-row file with long notes is well under this; beyond it, split the file. */
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+/** Characters of a bad cell kept with its error: enough to find it, bounded for a file of bad notes. */
+const MAX_ERROR_VALUE = 200;
 
 export interface StagingLookups {
   scopeItem: ImportItem | null;
@@ -41,6 +43,8 @@ export interface StagingLookups {
     itemId: number,
     explicit: Record<number, string> | null,
   ) => Record<string, string> | undefined;
+  /** The item's Default Serial Q&A value of a field (items of loaded SKUs and the scope item). */
+  defaultValue: (itemId: number, fieldId: number) => string | undefined;
   /** Loads the items of these SKUs into the cache (one query per batch). */
   loadSkus: (skus: Iterable<string>) => Promise<void>;
   itemBySku: (sku: string) => ImportItem | undefined;
@@ -82,6 +86,7 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
     map.set(normalizeHeader(d.name), {
       id: d.id,
       name: d.name,
+      required: d.required === 1,
       parse(raw) {
         const parsed = parseCustomValue(shape, raw);
         if (!parsed.ok) return { ok: false, message: `${d.name}: ${parsed.message}` };
@@ -140,6 +145,7 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
       }
     },
     itemBySku: (sku) => items.get(sku) ?? undefined,
+    defaultValue: (itemId, fieldId) => defaultsOf.get(itemId)?.get(fieldId),
     initialCustomValues(itemId, explicit) {
       const partTypeId = partTypeOf.get(itemId);
       const defaults = defaultsOf.get(itemId);
@@ -218,6 +224,7 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
           column_name: e.column,
           code: e.code,
           message: e.message,
+          value: e.value.slice(0, MAX_ERROR_VALUE),
         });
       }
       const custom = row.customValues ? Object.entries(row.customValues) : [];
@@ -297,6 +304,7 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
           itemBySku: lookups.itemBySku,
           locationByCode: lookups.locationByCode,
           customFields: lookups.customFields,
+          defaultValue: lookups.defaultValue,
           today,
         };
       } else if (event.kind === 'record') {

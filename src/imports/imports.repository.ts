@@ -18,7 +18,7 @@ const STAGING_COLUMNS = [
   'event_data',
 ] as const;
 /** PostgreSQL numbers its parameters ($1), SQLite does not (?): the compiled form tells the dialect. */
-function isPostgres(db: Executor): boolean {
+export function isPostgres(db: Executor): boolean {
   return db.selectFrom('imports').select('id').where('id', '=', 0).compile().sql.includes('$1');
 }
 
@@ -28,6 +28,7 @@ const SQLITE_TUPLE = `(${STAGING_COLUMNS.map(() => '?').join(', ')})`;
 export type StagingKey = [number, string];
 
 export type ImportRow = NonNullable<Awaited<ReturnType<typeof importsRepository.findById>>>;
+export type ImportErrorRow = Awaited<ReturnType<typeof importsRepository.listErrors>>[number];
 
 export const importsRepository = {
   async insert(db: Executor, values: Insertable<ImportsTable>): Promise<number> {
@@ -133,10 +134,10 @@ export const importsRepository = {
   /** Every repeat of an item's serial number within the file, naming the line of its first occurrence. */
   async flagDuplicatesInFile(db: Executor, importId: number, column: string): Promise<void> {
     await sql`
-      insert into import_errors (import_id, line, column_name, code, message)
+      insert into import_errors (import_id, line, column_name, code, message, value)
       select r.import_id, r.line, cast(${column} as text), 'duplicate_in_file',
         'Serial ' || r.serial_number || ' appears more than once in the file (first on line '
-          || cast(d.first_line as text) || ').'
+          || cast(d.first_line as text) || ').', r.serial_number
       from import_rows r
       join (
         select item_id, serial_number, min(line) as first_line
@@ -151,9 +152,9 @@ export const importsRepository = {
   /** Every staged serial number its item already has. */
   async flagExisting(db: Executor, importId: number, column: string): Promise<void> {
     await sql`
-      insert into import_errors (import_id, line, column_name, code, message)
+      insert into import_errors (import_id, line, column_name, code, message, value)
       select r.import_id, r.line, cast(${column} as text), 'already_exists',
-        'Serial ' || r.serial_number || ' already exists for ' || i.sku || '.'
+        'Serial ' || r.serial_number || ' already exists for ' || i.sku || '.', r.serial_number
       from import_rows r
       join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
       join items i on i.id = r.item_id
@@ -190,7 +191,7 @@ export const importsRepository = {
   async listErrors(db: Executor, importId: number, afterLine: number, limit: number) {
     const rows = await db
       .selectFrom('import_errors')
-      .select(['line', 'column_name', 'code', 'message'])
+      .select(['line', 'column_name', 'code', 'message', 'value'])
       .where('import_id', '=', importId)
       .where('line', '>', afterLine)
       .orderBy('line')
@@ -204,7 +205,7 @@ export const importsRepository = {
             ...rows.filter((r) => r.line < last),
             ...(await db
               .selectFrom('import_errors')
-              .select(['line', 'column_name', 'code', 'message'])
+              .select(['line', 'column_name', 'code', 'message', 'value'])
               .where('import_id', '=', importId)
               .where('line', '=', last)
               .execute()),
@@ -438,7 +439,7 @@ export const importsRepository = {
   customFieldDefinitions(db: Executor) {
     return db
       .selectFrom('custom_field_definitions')
-      .select(['id', 'part_type_id', 'name', 'type', 'choices'])
+      .select(['id', 'part_type_id', 'name', 'type', 'choices', 'required'])
       .orderBy('part_type_id')
       .orderBy('position')
       .execute();

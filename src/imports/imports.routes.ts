@@ -5,6 +5,7 @@ import type { Services } from '../app.js';
 import { errorResponses } from '../http/common.schemas.js';
 import { principalOf } from '../http/auth-hooks.js';
 import { invalid } from '../shared/errors.js';
+import { bomQuery, sendCsv } from '../serial-export/serial-export.routes.js';
 import {
   createImportBody,
   importErrorSchema,
@@ -108,6 +109,19 @@ export async function registerImportsRoutes(app: FastifyInstance, { imports }: S
         response: { 200: z.object({ errors: z.array(importErrorSchema) }), ...errorResponses },
       },
       handler: (req) => imports.errors(req.params.id, req.query.afterLine, req.query.limit),
+    });
+
+    r.get('/api/imports/:id/errors.csv', {
+      config: { access: 'INV_MANAGE_SERIALS' },
+      schema: {
+        tags,
+        summary: "Every error of a dry run as CSV (line, column, code, problem, the cell's value)",
+        params: importIdParams,
+        querystring: z.object({ bom: bomQuery }),
+        produces: ['text/csv'],
+        response: errorResponses,
+      },
+      handler: async (req, reply) => sendCsv(reply, await imports.errorsCsv(req.params.id, req.query.bom)),
     });
 
     r.post('/api/imports/:id/commit', {

@@ -23,6 +23,7 @@ export const importErrorSchema = z.object({
   column: z.string(),
   code: z.string(),
   message: z.string(),
+  value: z.string().nullable().describe('The cell as the file had it (null for a whole-row error)'),
 });
 
 export const importViewSchema = z

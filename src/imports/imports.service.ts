@@ -17,8 +17,10 @@ import {
   planProblems,
   stageCsv,
 } from './import-staging.js';
-import { importsRepository, type ImportRow, type StagingKey } from './imports.repository.js';
-import { buildReport } from './import-report.js';
+import { importsRepository, isPostgres, type ImportRow, type StagingKey } from './imports.repository.js';
+import { buildReport, toImportError } from './import-report.js';
+import { escapeFormula, toCsvLines } from '../serial-export/serial-csv.js';
+import type { CsvExport } from '../serial-export/serial-export.service.js';
 import type { createImportBody, importViewSchema, inspectResultSchema } from './imports.schemas.js';
 
 export type ImportView = z.infer<typeof importViewSchema>;
@@ -32,6 +34,13 @@ const STALE_UPLOAD_MS = 15 * 60 * 1000;
 const STALE_DRY_RUN_MS = 7 * 24 * 60 * 60 * 1000;
 /** Serials per INSERT … SELECT of a commit. */
 const COMMIT_SLICE = 50_000;
+/** Error rows read per page of the errors CSV (whole lines, so a page may run a little longer). */
+const ERRORS_CSV_PAGE = 2000;
+/**
+ * On SQLite the one server knows its own uploads; any other is the CLI's, beside it, which reads a local
+ * file and writes a batch (and updated_at) every few milliseconds: quiet for this long, it is dead.
+ */
+const STALE_CLI_UPLOAD_MS = 30 * 1000;
 
 /**
  * Reads what is left of a refused upload. Answering while the client is still sending makes browsers and
@@ -70,11 +79,31 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
    * holds the one connection, so a progress poll must not need the database.
    */
   const committingViews = new Map<number, ImportView>();
+  /** Uploads this process is receiving right now: alive whatever their updated_at says. */
+  const uploadingHere = new Set<number>();
+  /**
+   * How long an upload that is not this process's may be quiet before it counts as dead. On PostgreSQL
+   * another live app server may be receiving it from a slow client.
+   */
+  const foreignUploadQuietMs = isPostgres(db) ? STALE_UPLOAD_MS : STALE_CLI_UPLOAD_MS;
 
   async function requireImport(id: number): Promise<ImportRow> {
     const row = await importsRepository.findById(db, id);
     if (!row) throw notFound('Import', id);
     return row;
+  }
+
+  /** Ends an import left behind (failed upload, forgotten dry run) unless it moved on meanwhile. */
+  async function retire(id: number, from: string, to: 'failed' | 'cancelled'): Promise<boolean> {
+    const changed = await importsRepository.updateIfStatus(db, id, from, {
+      status: to,
+      message: to === 'failed' ? 'The upload was interrupted. Nothing was imported.' : null,
+      updated_at: nowIso(),
+    });
+    if (!changed) return false;
+    await importsRepository.deleteStaging(db, id);
+    await importsRepository.deleteErrors(db, id);
+    return true;
   }
 
   async function toView(imp: ImportRow): Promise<ImportView> {
@@ -182,6 +211,7 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
         await drain(source);
         throw conflict('IMPORT_NOT_UPLOADING', `Import #${imp.number} already has its file (${imp.status}).`);
       }
+      uploadingHere.add(id);
       try {
         await stageCsv(
           db,
@@ -207,6 +237,8 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
         await importsRepository.deleteErrors(db, id);
         await drain(source);
         throw err;
+      } finally {
+        uploadingHere.delete(id);
       }
       return toView(await requireImport(id));
     },
@@ -216,15 +248,42 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       if (running) {
         return { ...running, progress: { ...running.progress, serialsWritten: committing.get(id) ?? 0 } };
       }
-      return toView(await requireImport(id));
+      const imp = await requireImport(id);
+      // Someone watching a dead upload learns it failed without waiting for the next import to sweep.
+      if (
+        imp.status === 'uploading' &&
+        !uploadingHere.has(id) &&
+        Date.parse(imp.updated_at) < Date.now() - foreignUploadQuietMs
+      ) {
+        if (await retire(id, 'uploading', 'failed')) return toView(await requireImport(id));
+      }
+      return toView(imp);
     },
 
     async errors(id: number, afterLine: number, limit: number) {
       await requireImport(id);
       const rows = await importsRepository.listErrors(db, id, afterLine, limit);
-      return {
-        errors: rows.map((e) => ({ line: e.line, column: e.column_name, code: e.code, message: e.message })),
-      };
+      return { errors: rows.map(toImportError) };
+    },
+
+    /** Every error of a dry run as CSV, read from the database page by page as the response is sent. */
+    async errorsCsv(id: number, bom: boolean): Promise<CsvExport> {
+      const imp = await requireImport(id);
+      async function* chunks(): AsyncGenerator<string> {
+        yield (bom ? '\uFEFF' : '') + toCsvLines([['Line', 'Column', 'Code', 'Problem', 'Value']]);
+        let after = 0;
+        for (;;) {
+          const rows = await importsRepository.listErrors(db, id, after, ERRORS_CSV_PAGE);
+          if (rows.length === 0) return;
+          yield toCsvLines(
+            rows.map((e) =>
+              [String(e.line), e.column_name, e.code, e.message, e.value ?? ''].map(escapeFormula),
+            ),
+          );
+          after = rows[rows.length - 1]!.line;
+        }
+      }
+      return { fileName: `import-${imp.number}-errors.csv`, chunks: chunks() };
     },
 
     /**
@@ -362,26 +421,33 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       return toView(await requireImport(id));
     },
 
+    /**
+     * Run when a server starts, so an upload cut off by a crash does not show "Uploading" until the next
+     * import sweeps. On SQLite no other server exists: only the CLI's live upload (quiet for milliseconds)
+     * is spared. On PostgreSQL another live server may be receiving an upload slowly, so only the usual
+     * staleness counts there. A commit needs no cleanup: it is one transaction, which a crash rolls back.
+     */
+    async cleanupAtStart(now = Date.now()): Promise<void> {
+      await service.cleanupStale(now);
+    },
+
     /** Uploads whose process died and dry runs nobody committed: marked and their staging dropped. */
     async cleanupStale(now = Date.now()): Promise<void> {
       const stale = [
         ...(
-          await importsRepository.findStale(db, 'uploading', new Date(now - STALE_UPLOAD_MS).toISOString())
-        ).map((r) => ({ id: r.id, from: 'uploading', to: 'failed' })),
+          await importsRepository.findStale(
+            db,
+            'uploading',
+            new Date(now - foreignUploadQuietMs).toISOString(),
+          )
+        )
+          .filter((r) => !uploadingHere.has(r.id))
+          .map((r) => ({ id: r.id, from: 'uploading', to: 'failed' as const })),
         ...(
           await importsRepository.findStale(db, 'staged', new Date(now - STALE_DRY_RUN_MS).toISOString())
-        ).map((r) => ({ id: r.id, from: 'staged', to: 'cancelled' })),
+        ).map((r) => ({ id: r.id, from: 'staged', to: 'cancelled' as const })),
       ];
-      for (const s of stale) {
-        const changed = await importsRepository.updateIfStatus(db, s.id, s.from, {
-          status: s.to,
-          message: s.to === 'failed' ? 'The upload was interrupted. Nothing was imported.' : null,
-          updated_at: nowIso(),
-        });
-        if (!changed) continue;
-        await importsRepository.deleteStaging(db, s.id);
-        await importsRepository.deleteErrors(db, s.id);
-      }
+      for (const s of stale) await retire(s.id, s.from, s.to);
     },
 
     async idByNumber(number: string): Promise<number | null> {

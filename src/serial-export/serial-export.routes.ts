@@ -9,7 +9,7 @@ import { isSerialStatus, SERIAL_STATUSES } from '../serials/serial-status.js';
 import { invalid } from '../shared/errors.js';
 import type { CsvExport } from './serial-export.service.js';
 
-const bomQuery = z
+export const bomQuery = z
   .enum(['0', '1', 'true', 'false'])
   .default('0')
   .transform((v) => v === '1' || v === 'true')
@@ -28,7 +28,8 @@ const itemExportQuery = listSerialsQuery
 
 const allExportQuery = listSerialsQuery.pick({ status: true, locationId: true }).extend({ bom: bomQuery });
 
-async function sendCsv(reply: FastifyReply, csv: CsvExport): Promise<void> {
+/** Sends a streamed CSV as a download (also used by the import's errors CSV). */
+export async function sendCsv(reply: FastifyReply, csv: CsvExport): Promise<void> {
   const ascii = csv.fileName.replace(/[^\w.-]/g, '_');
   await reply
     .header('content-type', 'text/csv; charset=utf-8')

@@ -1,4 +1,13 @@
+import { useState } from 'react';
+import { get, toApiError, type ApiError } from '../../api/client';
 import type { ImportView } from '../../api/types';
+import { FormError } from '../../components/form-error';
+import { useCan } from '../auth/session';
+
+type ImportError = NonNullable<ImportView['report']>['errors'][number];
+
+/** Errors per "Show more": whole lines, so a page may hold a few more. */
+const ERRORS_PAGE = 500;
 
 const STATUS_LABELS: Record<string, string> = {
   in_stock: 'In Stock',
@@ -9,7 +18,36 @@ const STATUS_LABELS: Record<string, string> = {
 /** The dry run: every bad row with line, column and reason, and the effect on serial counts. */
 export function ImportReport({ view }: { view: ImportView }) {
   const r = view.report;
+  const canDownload = useCan('INV_MANAGE_SERIALS');
+  // Errors past the report's first page, loaded by line as the user asks for them.
+  const [more, setMore] = useState<{ importId: number; errors: ImportError[] }>({
+    importId: view.id,
+    errors: [],
+  });
+  const [loading, setLoading] = useState(false);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
   if (!r) return null;
+  const loaded = more.importId === view.id ? more.errors : [];
+  const errors = loaded.length > 0 ? [...r.errors, ...loaded] : r.errors;
+  const remaining = r.errorCount - errors.length;
+
+  const showMore = async () => {
+    const last = errors[errors.length - 1];
+    if (!last) return;
+    setLoading(true);
+    setLoadError(null);
+    try {
+      const page = await get<{ errors: ImportError[] }>(
+        `/api/imports/${view.id}/errors?afterLine=${last.line}&limit=${ERRORS_PAGE}`,
+      );
+      setMore({ importId: view.id, errors: [...loaded, ...page.errors] });
+    } catch (err) {
+      setLoadError(toApiError(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+
   return (
     <div className="import-report">
       <p>
@@ -37,7 +75,7 @@ export function ImportReport({ view }: { view: ImportView }) {
                 </tr>
               </thead>
               <tbody>
-                {r.errors.map((e, i) => (
+                {errors.map((e, i) => (
                   <tr key={i}>
                     <td>{e.line}</td>
                     <td>{e.column}</td>
@@ -47,12 +85,25 @@ export function ImportReport({ view }: { view: ImportView }) {
               </tbody>
             </table>
           </div>
-          {r.errorsTruncated && (
-            <p className="muted">
-              Showing the first {r.errors.length} of {r.errorCount.toLocaleString()} errors:{' '}
-              {r.errorsByCode.map((c) => `${c.count.toLocaleString()} × ${c.code} (${c.column})`).join(', ')}.
-            </p>
-          )}
+          <p className="muted" role="status">
+            {remaining > 0
+              ? `Showing ${errors.length.toLocaleString()} of ${r.errorCount.toLocaleString()} errors: `
+              : `All ${r.errorCount.toLocaleString()} errors shown: `}
+            {r.errorsByCode.map((c) => `${c.count.toLocaleString()} × ${c.code} (${c.column})`).join(', ')}.
+          </p>
+          <p>
+            {remaining > 0 && (
+              <button type="button" onClick={() => void showMore()} disabled={loading}>
+                {loading ? 'Loading…' : `Show ${Math.min(remaining, ERRORS_PAGE).toLocaleString()} more`}
+              </button>
+            )}{' '}
+            {canDownload && (
+              <a href={`/api/imports/${view.id}/errors.csv?bom=1`} download>
+                Download errors (CSV)
+              </a>
+            )}
+          </p>
+          <FormError error={loadError} />
         </>
       )}
       {r.effect.length > 0 && (

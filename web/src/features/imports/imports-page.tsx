@@ -15,7 +15,9 @@ export function ImportsPage() {
         <a href="/api/serials.csv?bom=1" download>
           Export all serials (CSV)
         </a>{' '}
-        — the same columns this page imports, so an export can be edited and imported into another database.
+        — the same columns this page imports, so its In Stock, Damaged and Scrapped serials can be edited and
+        imported into another database (sold, reserved and returned units come in through their sale or
+        return).
       </p>
       <ImportFlow />
     </section>
