@@ -41,6 +41,16 @@ export const purchasingRepository = {
       .execute();
   },
 
+  /** A draft's lines, replaced as a whole (a draft has no receipts that could point at them). */
+  async replaceLines(
+    db: Executor,
+    orderId: number,
+    lines: { itemId: number; quantityOrdered: number; unitCostCents: number }[],
+  ): Promise<void> {
+    await db.deleteFrom('purchase_order_lines').where('purchase_order_id', '=', orderId).execute();
+    await purchasingRepository.insertLines(db, orderId, lines);
+  },
+
   findOrder(db: Executor, id: number) {
     return db
       .selectFrom('purchase_orders')

@@ -62,7 +62,7 @@ export function registerPurchasingRoutes(app: FastifyInstance, { purchasing, rec
     config: { access: 'PO_MANAGE' },
     schema: {
       tags,
-      summary: 'Open, close or annotate a purchase order',
+      summary: "Open, close or annotate a purchase order; change a draft's lines",
       params: idParams,
       body: updatePurchaseOrderBody,
       response: { 200: purchaseOrderSchema, ...errorResponses },

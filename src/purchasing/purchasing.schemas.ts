@@ -51,24 +51,27 @@ export const purchaseOrderSchema = purchaseOrderSummarySchema
   })
   .meta({ id: 'PurchaseOrder' });
 
+const orderLines = z
+  .array(
+    z.object({
+      itemId: id,
+      quantityOrdered: z.number().int().min(1).max(1_000_000),
+      unitCost: z.number().min(0).max(100_000_000).optional(),
+    }),
+  )
+  .max(1000);
+
 export const createPurchaseOrderBody = z.object({
   supplierId: id,
   notes: z.string().max(5000).optional(),
   status: z.enum(['draft', 'open']).optional().describe('Default open'),
-  lines: z
-    .array(
-      z.object({
-        itemId: id,
-        quantityOrdered: z.number().int().min(1).max(1_000_000),
-        unitCost: z.number().min(0).max(100_000_000).optional(),
-      }),
-    )
-    .max(1000),
+  lines: orderLines,
 });
 
 export const updatePurchaseOrderBody = z.object({
   status: z.enum(PO_STATUSES).optional(),
   notes: z.string().max(5000).optional(),
+  lines: orderLines.optional().describe('Replaces every line; only while the order is a draft'),
 });
 
 export const listPurchaseOrdersQuery = z.object({

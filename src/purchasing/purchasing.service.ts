@@ -28,7 +28,29 @@ export interface NewOrderLine {
   unitCost?: number | undefined;
 }
 
+const toLineRows = (lines: NewOrderLine[]) =>
+  lines.map((l) => ({
+    itemId: l.itemId,
+    quantityOrdered: l.quantityOrdered,
+    unitCostCents: Math.round((l.unitCost ?? 0) * 100),
+  }));
+
 export function createPurchasingService(db: Db) {
+  async function checkLines(lines: NewOrderLine[]): Promise<FieldError[]> {
+    const errors: FieldError[] = [];
+    if (lines.length === 0) errors.push({ field: 'lines', code: 'empty', message: 'Add at least one line.' });
+    for (const [i, line] of lines.entries()) {
+      if (!(await itemsRepository.findById(db, line.itemId))) {
+        errors.push({
+          field: `lines[${i}].itemId`,
+          code: 'unknown_item',
+          message: `Line ${i + 1}: item ${line.itemId} does not exist.`,
+        });
+      }
+    }
+    return errors;
+  }
+
   const service = {
     async create(
       principal: Principal,
@@ -47,17 +69,7 @@ export function createPurchasingService(db: Db) {
           message: `Supplier ${input.supplierId} does not exist.`,
         });
       }
-      if (input.lines.length === 0)
-        errors.push({ field: 'lines', code: 'empty', message: 'Add at least one line.' });
-      for (const [i, line] of input.lines.entries()) {
-        if (!(await itemsRepository.findById(db, line.itemId))) {
-          errors.push({
-            field: `lines[${i}].itemId`,
-            code: 'unknown_item',
-            message: `Line ${i + 1}: item ${line.itemId} does not exist.`,
-          });
-        }
-      }
+      errors.push(...(await checkLines(input.lines)));
       if (errors.length > 0)
         throw invalid(
           'INVALID_PURCHASE_ORDER',
@@ -84,15 +96,7 @@ export function createPurchasingService(db: Db) {
             at,
             userId: principal.userId,
           });
-          await purchasingRepository.insertLines(
-            tx,
-            orderId,
-            input.lines.map((l) => ({
-              itemId: l.itemId,
-              quantityOrdered: l.quantityOrdered,
-              unitCostCents: Math.round((l.unitCost ?? 0) * 100),
-            })),
-          );
+          await purchasingRepository.insertLines(tx, orderId, toLineRows(input.lines));
           return orderId;
         })
         .catch((err: unknown) => {
@@ -193,11 +197,41 @@ export function createPurchasingService(db: Db) {
       };
     },
 
-    async update(id: number, patch: { status?: PoStatus | undefined; notes?: string | undefined }) {
+    /**
+     * Notes can be written at any time; lines (replaced as a whole) only while the order is a Draft, before
+     * any move the same request makes (so a draft's lines can be fixed and the order opened in one go).
+     */
+    async update(
+      id: number,
+      patch: {
+        status?: PoStatus | undefined;
+        notes?: string | undefined;
+        lines?: NewOrderLine[] | undefined;
+      },
+    ) {
+      if (patch.lines !== undefined) {
+        const errors = await checkLines(patch.lines);
+        if (errors.length > 0)
+          throw invalid(
+            'INVALID_PURCHASE_ORDER',
+            'The purchase order was not saved: fix the problems listed.',
+            errors,
+          );
+      }
       await db.transaction().execute(async (tx) => {
         const po = await purchasingRepository.findOrder(tx, id);
         if (!po) throw notFound('Purchase order', id);
         const at = nowIso();
+        if (patch.lines !== undefined) {
+          // Conditional on Draft (and a row lock on PostgreSQL): an order opened meanwhile keeps its lines.
+          if (!(await purchasingRepository.lockIfStatus(tx, id, ['draft'], at))) {
+            throw conflict(
+              'PO_NOT_DRAFT',
+              `Purchase order ${po.number} is ${po.status.replace('_', ' ')}; its lines can be changed only while it is a draft.`,
+            );
+          }
+          await purchasingRepository.replaceLines(tx, id, toLineRows(patch.lines));
+        }
         if (patch.status !== undefined && patch.status !== po.status) {
           const allowed = MANUAL_MOVES[po.status as PoStatus] ?? [];
           if (!allowed.includes(patch.status)) {

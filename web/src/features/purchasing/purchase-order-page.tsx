@@ -8,6 +8,7 @@ import { FormError } from '../../components/form-error';
 import { SerialEntry } from '../../components/serial-entry';
 import { useCan } from '../auth/session';
 import { PrintLabelsButton } from '../labels/print-labels';
+import { EditDraftOrder } from './edit-draft-order';
 
 export function PurchaseOrderPage() {
   const id = Number(useParams().id);
@@ -19,6 +20,7 @@ export function PurchaseOrderPage() {
     queryFn: () => get<PurchaseOrder>(`/api/purchase-orders/${id}`),
   });
   const [receiving, setReceiving] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
   if (po.isError) return <FormError error={po.error} />;
@@ -52,9 +54,14 @@ export function PurchaseOrderPage() {
             </button>
           )}
           {canManage && order.status === 'draft' && (
-            <button type="button" onClick={() => void setStatus('open')}>
-              Open
-            </button>
+            <>
+              <button type="button" onClick={() => setEditing(true)}>
+                Edit draft
+              </button>
+              <button type="button" onClick={() => void setStatus('open')}>
+                Open
+              </button>
+            </>
           )}
           {canManage && order.status !== 'closed' && (
             <button type="button" onClick={() => void setStatus('closed')}>
@@ -65,8 +72,12 @@ export function PurchaseOrderPage() {
       </div>
       <p>
         Status: <strong className="doc-status">{order.status.replace('_', ' ')}</strong>
+        {order.notes && <> · {order.notes}</>}
       </p>
       <FormError error={error} />
+      {editing && order.status === 'draft' && (
+        <EditDraftOrder key={order.updatedAt} order={order} onDone={() => setEditing(false)} />
+      )}
       <table className="table">
         <thead>
           <tr>

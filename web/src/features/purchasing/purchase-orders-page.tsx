@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
-import { get, post, qs, toApiError, type ApiError } from '../../api/client';
-import type { Item, Partner, PurchaseOrder, PurchaseOrderSummary } from '../../api/types';
+import { get, post, toApiError, type ApiError } from '../../api/client';
+import type { Partner, PurchaseOrder, PurchaseOrderSummary } from '../../api/types';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
+import { emptyOrderLine, OrderLinesEditor, toOrderLines, type OrderLineDraft } from './order-lines-editor';
 
 export function PurchaseOrdersPage() {
   const canManage = useCan('PO_MANAGE');
@@ -43,12 +44,6 @@ export function PurchaseOrdersPage() {
   );
 }
 
-interface LineDraft {
-  itemId: string;
-  quantity: string;
-  unitCost: string;
-}
-
 function NewPurchaseOrder() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -56,21 +51,14 @@ function NewPurchaseOrder() {
     queryKey: ['suppliers'],
     queryFn: () => get<{ suppliers: Partner[] }>('/api/suppliers?limit=500'),
   });
-  const items = useQuery({
-    queryKey: ['items', 'all'],
-    queryFn: () => get<{ items: Item[] }>(`/api/items${qs({ limit: 500 })}`),
-  });
   const [supplierId, setSupplierId] = useState('');
   const [newSupplier, setNewSupplier] = useState('');
-  const [lines, setLines] = useState<LineDraft[]>([{ itemId: '', quantity: '1', unitCost: '' }]);
+  const [lines, setLines] = useState<OrderLineDraft[]>([emptyOrderLine()]);
+  const [notes, setNotes] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const setLine = (i: number, patch: Partial<LineDraft>) =>
-    setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const save = async (status: 'open' | 'draft') => {
     setBusy(true);
     setError(null);
     try {
@@ -81,13 +69,9 @@ function NewPurchaseOrder() {
       }
       const po = await post<PurchaseOrder>('/api/purchase-orders', {
         supplierId: supplier,
-        lines: lines
-          .filter((l) => l.itemId)
-          .map((l) => ({
-            itemId: Number(l.itemId),
-            quantityOrdered: Number(l.quantity),
-            ...(l.unitCost && { unitCost: Number(l.unitCost) }),
-          })),
+        status,
+        ...(notes.trim() && { notes }),
+        lines: toOrderLines(lines),
       });
       await queryClient.invalidateQueries({ queryKey: ['purchase-orders'] });
       void navigate(`/purchase-orders/${po.id}`);
@@ -98,8 +82,13 @@ function NewPurchaseOrder() {
     }
   };
 
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void save('open');
+  };
+
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-label="New purchase order">
+    <form className="card" onSubmit={submit} aria-label="New purchase order">
       <h2>New purchase order</h2>
       <div className="inline-form">
         <label>
@@ -120,52 +109,14 @@ function NewPurchaseOrder() {
           </label>
         )}
       </div>
-      {lines.map((l, i) => (
-        <div className="inline-form" key={i}>
-          <label>
-            Item
-            <select
-              aria-label={`Line ${i + 1} item`}
-              value={l.itemId}
-              onChange={(e) => setLine(i, { itemId: e.target.value })}
-            >
-              <option value="">Choose…</option>
-              {items.data?.items.map((it) => (
-                <option key={it.id} value={it.id}>
-                  {it.sku} — {it.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Quantity
-            <input
-              aria-label={`Line ${i + 1} quantity`}
-              type="number"
-              min={1}
-              value={l.quantity}
-              onChange={(e) => setLine(i, { quantity: e.target.value })}
-            />
-          </label>
-          <label>
-            Unit cost
-            <input
-              aria-label={`Line ${i + 1} unit cost`}
-              type="number"
-              min={0}
-              step="0.01"
-              value={l.unitCost}
-              onChange={(e) => setLine(i, { unitCost: e.target.value })}
-            />
-          </label>
-        </div>
-      ))}
+      <OrderLinesEditor lines={lines} onChange={setLines} />
+      <label>
+        Notes
+        <textarea rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
+      </label>
       <div className="actions">
-        <button
-          type="button"
-          onClick={() => setLines((ls) => [...ls, { itemId: '', quantity: '1', unitCost: '' }])}
-        >
-          Add line
+        <button type="button" disabled={busy} onClick={() => void save('draft')}>
+          Save as draft
         </button>
         <button type="submit" className="primary" disabled={busy}>
           Create purchase order
