@@ -344,14 +344,21 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
   });
 }
 
-/** A digest of the Default Serial Q&A of the items an import adds serials to. */
+/**
+ * A digest of the Default Serial Q&A of the items an import adds serials to, and of which of their custom
+ * fields are required: the dry run's missing-value check holds only while both stay as they were.
+ */
 export async function defaultsFingerprint(db: Executor, importId: number): Promise<string> {
   const itemIds = (await importsRepository.stagedItemIds(db, importId)).map((r) => r.item_id!);
   const hash = createHash('sha256');
+  const required = new Set<number>();
   for (let i = 0; i < itemIds.length; i += 500) {
-    for (const d of await importsRepository.itemDefaults(db, itemIds.slice(i, i + 500))) {
+    const chunk = itemIds.slice(i, i + 500);
+    for (const d of await importsRepository.itemDefaults(db, chunk)) {
       hash.update(`${d.item_id}\u0000${d.field_id}\u0000${d.value}\u0001`);
     }
+    for (const f of await importsRepository.requiredFieldIds(db, chunk)) required.add(f.id);
   }
+  if (required.size > 0) hash.update(`required\u0000${[...required].sort((a, b) => a - b).join(',')}`);
   return hash.digest('hex');
 }

@@ -143,6 +143,20 @@ describeEachDialect('imports: reports, cleanup and cancel', (dialect) => {
     expect(fine.report!.rowsWithErrors).toBe(0);
     expect((await t.admin.post(`/api/imports/${fine.id}/commit`)).statusCode).toBe(200);
     for (const d of [withColumn, noColumn]) await t.admin.post(`/api/imports/${d.id}/cancel`);
+
+    // A field made required after a clean dry run stops its commit: the check no longer holds.
+    const colour = (await t.admin.get(`/api/part-types/${partTypeId}/custom-fields`))
+      .json<{ fields: { id: number; name: string }[] }>()
+      .fields.find((f) => f.name === 'Colour')!.id;
+    const later = await dryRun('Serial\nB-6\n', { itemId: seeded });
+    expect(later.report!.rowsWithErrors).toBe(0);
+    const made = await t.admin.patch(`/api/part-types/${partTypeId}/custom-fields/${colour}`, {
+      required: true,
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const refused = await t.admin.post(`/api/imports/${later.id}/commit`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'DATA_CHANGED' });
   });
 
   it('at start, fails uploads cut off by a crash; on PostgreSQL only those quiet past the heartbeat', async () => {

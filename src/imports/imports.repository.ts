@@ -436,6 +436,20 @@ export const importsRepository = {
       .execute();
   },
 
+  /** The required custom fields of these items' part types. */
+  requiredFieldIds(db: Executor, itemIds: number[]) {
+    if (itemIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('items as i')
+      .innerJoin('custom_field_definitions as f', 'f.part_type_id', 'i.part_type_id')
+      .select('f.id')
+      .distinct()
+      .where('i.id', 'in', itemIds)
+      .where('f.required', '=', 1)
+      .orderBy('f.id')
+      .execute();
+  },
+
   customFieldDefinitions(db: Executor) {
     return db
       .selectFrom('custom_field_definitions')

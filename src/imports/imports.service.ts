@@ -341,7 +341,7 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
           if (staged.defaults !== (await defaultsFingerprint(tx, id))) {
             throw conflict(
               'DATA_CHANGED',
-              "An item's Default Serial Q&A changed after the dry run. Nothing was imported; import the file again.",
+              "An item's Default Serial Q&A or required custom fields changed after the dry run. Nothing was imported; import the file again.",
             );
           }
           const existing = await importsRepository.existingNow(tx, id, 20);
