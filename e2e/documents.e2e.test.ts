@@ -185,6 +185,40 @@ describe('documents in Chromium: PO 1-14, a sale, a return', () => {
     expect((await detail.textContent()) ?? '').toContain('Bearing noise');
   });
 
+  it('the Return link lands on the sale, which lists the return; restocking there clears customer and warranty', async () => {
+    await openSerials();
+    await gridRow('ALT-0101')
+      .getByRole('link', { name: /Return RT-\d+/ })
+      .click();
+    await page.getByRole('heading', { name: /Sale S-\d+ — Main Street Garage/ }).waitFor();
+    const ret = page.getByRole('group', { name: /Return RT-\d+/ });
+    await ret.waitFor();
+    const text = (await ret.textContent()) ?? '';
+    expect(text).toContain('to R1-1B');
+    expect(text).toMatch(/ALT-0101.*Bearing noise.*Returned/);
+    await ret.getByLabel('Disposition for ALT-0101').selectOption({ label: 'Restock (In Stock)' });
+    await ret.getByLabel('Disposition note for ALT-0101').fill('Bearing replaced, tested');
+    await ret.getByRole('button', { name: 'Save disposition' }).click();
+    await ret.getByRole('cell', { name: 'Restock (In Stock)' }).waitFor();
+    await shot('return-disposition');
+
+    await openSerials();
+    const row = gridRow('ALT-0101');
+    await row.waitFor();
+    const after = (await row.textContent()) ?? '';
+    expect(after).toContain('In Stock');
+    expect(after).toContain('No warranty');
+    expect(after).not.toContain('Main Street Garage');
+    await row.dblclick();
+    const detail = page.getByRole('dialog', { name: 'Serial Detail — ALT-0101' });
+    const restocked = detail.getByRole('region', { name: 'History' }).getByRole('row').filter({
+      hasText: 'Restocked after return',
+    });
+    await restocked.waitFor();
+    expect(await restocked.textContent()).toMatch(/Returned → In Stock.*Bearing replaced, tested/);
+    await page.keyboard.press('Escape');
+  });
+
   it('a sale can start from serials picked in the grid', async () => {
     await openSerials();
     await page.getByLabel('Select ALT-0102').check();
@@ -197,5 +231,69 @@ describe('documents in Chromium: PO 1-14, a sale, a return', () => {
     expect((await page.getByRole('row').filter({ hasText: 'ALT-0102' }).textContent()) ?? '').toContain(
       'sold',
     );
+  });
+
+  it('a typed range sells as many units as the line quantity', async () => {
+    await page.getByRole('link', { name: 'Sales' }).click();
+    const form = page.getByRole('form', { name: 'New sale' });
+    await form.getByLabel('Find or add customer').fill('Fleet Services');
+    await form.getByLabel('Sale line 1 item').selectOption({ label: 'ALT-12V — Alternator 12V 90A' });
+    await form.getByLabel('Sale line 1 quantity').fill('2');
+    expect(await form.getByTestId('serial-count').textContent()).toBe('0 of 2 serials');
+    await form.getByLabel('Sale line 1: serial expression').fill('ALT-0201-ALT-0202');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    expect(await form.getByLabel('Preview').textContent()).toContain('2 serial(s): ALT-0201, ALT-0202');
+    await form.getByRole('button', { name: 'Add these' }).click();
+    expect(await form.getByTestId('serial-count').textContent()).toBe('2 of 2 serials');
+    await form.getByRole('button', { name: 'Complete sale' }).click();
+    await page.getByRole('heading', { name: /Sale S-\d+ — Fleet Services/ }).waitFor();
+    for (const serial of ['ALT-0201', 'ALT-0202']) {
+      await page.getByRole('link', { name: serial }).waitFor();
+    }
+  });
+
+  it('a manager corrects the warranty end date in the Serial Detail, shown in the history', async () => {
+    await openSerials();
+    const row = gridRow('ALT-0201');
+    await row.waitFor();
+    await row.dblclick();
+    const detail = page.getByRole('dialog', { name: 'Serial Detail — ALT-0201' });
+    const warranty = detail.getByRole('region', { name: 'Correct warranty' });
+    await warranty.getByLabel('Warranty end date').fill('2031-06-30');
+    await warranty.getByRole('button', { name: 'Save warranty end date' }).click();
+    const corrected = detail.getByRole('region', { name: 'History' }).getByRole('row').filter({
+      hasText: 'Warranty corrected',
+    });
+    await corrected.waitFor();
+    expect(await corrected.textContent()).toMatch(/\d{4}-\d{2}-\d{2} → 2031-06-30/);
+    expect((await detail.textContent()) ?? '').toContain('Under warranty (until 2031-06-30)');
+    await shot('warranty-correction');
+    await page.keyboard.press('Escape');
+  });
+
+  it('a purchase order saved as a draft has its lines edited, then is opened', async () => {
+    await page.getByRole('link', { name: 'Purchase orders' }).click();
+    const form = page.getByRole('form', { name: 'New purchase order' });
+    await form.getByLabel('Supplier', { exact: true }).selectOption({ label: 'Parts Supply Co' });
+    await form.getByLabel('Line 1 item').selectOption({ label: 'ALT-12V — Alternator 12V 90A' });
+    await form.getByLabel('Line 1 quantity').fill('2');
+    await form.getByRole('button', { name: 'Save as draft' }).click();
+    await page.getByRole('heading', { name: 'PO 1-15 — Parts Supply Co' }).waitFor();
+    expect(await page.getByText('Status:').textContent()).toContain('draft');
+    await page.getByRole('button', { name: 'Edit draft' }).click();
+    const edit = page.getByRole('form', { name: 'Edit draft' });
+    await edit.getByLabel('Line 1 quantity').fill('6');
+    await edit.getByLabel('Line 1 unit cost').fill('89.5');
+    await edit.getByLabel('Notes').fill('Price agreed by phone');
+    await edit.getByRole('button', { name: 'Save draft' }).click();
+    await edit.waitFor({ state: 'detached' });
+    expect(await page.getByText('Status:').textContent()).toContain('Price agreed by phone');
+    expect((await page.getByRole('row').filter({ hasText: 'ALT-12V' }).textContent()) ?? '').toMatch(
+      /6.*89\.50/,
+    );
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByRole('button', { name: 'Receive' }).waitFor();
+    expect(await page.getByText('Status:').textContent()).toContain('open');
+    expect(await page.getByRole('button', { name: 'Edit draft' }).count()).toBe(0);
   });
 });

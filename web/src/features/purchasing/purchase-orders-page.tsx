@@ -93,7 +93,7 @@ function NewPurchaseOrder() {
       <div className="inline-form">
         <label>
           Supplier
-          <select value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
+          <select aria-label="Supplier" value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
             <option value="">New supplier…</option>
             {suppliers.data?.suppliers.map((s) => (
               <option key={s.id} value={s.id}>
