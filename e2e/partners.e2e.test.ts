@@ -170,4 +170,63 @@ describe('suppliers and customers pages in Chromium', () => {
       await context.close();
     }
   });
+
+  it("shows a customer's sold serials with their warranty; a serial opens its Serial Detail", async () => {
+    const location = (await api<{ id: number }>('/api/locations', { code: 'R2-2B' })).id;
+    const alternator = (
+      await api<{ id: number }>('/api/items', {
+        sku: 'ALT-12V',
+        name: 'Alternator 12V 90A',
+        primaryLocationId: location,
+        warrantyMonths: 12,
+        trackSerials: true,
+      })
+    ).id;
+    await api('/api/stock-adjustments', {
+      itemId: alternator,
+      locationId: location,
+      delta: 2,
+      reason: 'Opening stock',
+    });
+    await api(`/api/items/${alternator}/serials`, {
+      serials: [{ serialNumber: 'ALT-0001' }, { serialNumber: 'ALT-0002' }],
+    });
+    const customer = await api<{ id: number }>('/api/customers', { name: 'Warranty Claimant' });
+    const sale = await api<{ number: string }>('/api/sales', {
+      customerId: customer.id,
+      complete: true,
+      lines: [{ itemId: alternator, serialNumbers: ['ALT-0002'], quantity: 1 }],
+    });
+
+    await page.goto(`${server.url}/customers?id=${customer.id}`);
+    const panel = detail(page, 'Customer');
+    await panel.getByRole('heading', { name: 'Warranty Claimant' }).waitFor();
+    const table = panel.getByRole('table', { name: 'Serials sold to Warranty Claimant' });
+    const rows = table.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    const text = (await rows.first().textContent()) ?? '';
+    expect(text).toContain('ALT-0002');
+    expect(text).toContain('ALT-12V');
+    expect(text).toContain('Sold');
+    expect(text).toMatch(/Under warranty \(until \d{4}-\d{2}-\d{2}\)/);
+    expect(text).toContain('R2-2B');
+    expect(
+      await rows
+        .first()
+        .getByRole('link', { name: `Sale ${sale.number}` })
+        .count(),
+    ).toBe(1);
+    // A customer who bought nothing says so.
+    await page.goto(
+      `${server.url}/customers?id=${(await api<{ id: number }>('/api/customers', { name: 'Browsing Only' })).id}`,
+    );
+    await detail(page, 'Customer').getByText('No serials sold to this customer yet.').waitFor();
+
+    await page.goBack();
+    await table.getByRole('link', { name: 'ALT-0002' }).click();
+    const serialDialog = page.getByRole('dialog', { name: 'Serial Detail — ALT-0002' });
+    await serialDialog.waitFor();
+    expect(await serialDialog.textContent()).toContain('Warranty Claimant');
+    expect(new URL(page.url()).pathname).toBe(`/items/${alternator}`);
+  });
 });

@@ -107,6 +107,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
         '0004-imports',
         '0005-receipt-serials',
         '0006-import-error-values',
+        '0007-serials-by-customer',
       ]);
     } finally {
       db.close();

@@ -27,6 +27,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0004-imports', 'Success'],
       ['0005-receipt-serials', 'Success'],
       ['0006-import-error-values', 'Success'],
+      ['0007-serials-by-customer', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

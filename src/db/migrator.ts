@@ -6,6 +6,7 @@ import { migration0003CustomFields } from './migrations/0003-custom-fields.js';
 import { migration0004Imports } from './migrations/0004-imports.js';
 import { migration0005ReceiptSerials } from './migrations/0005-receipt-serials.js';
 import { migration0006ImportErrorValues } from './migrations/0006-import-error-values.js';
+import { migration0007SerialsByCustomer } from './migrations/0007-serials-by-customer.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0004-imports': migration0004Imports(database.dialect),
     '0005-receipt-serials': migration0005ReceiptSerials(database.dialect),
     '0006-import-error-values': migration0006ImportErrorValues(database.dialect),
+    '0007-serials-by-customer': migration0007SerialsByCustomer(database.dialect),
   };
 }
 

@@ -1,13 +1,41 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import {
+  addSerials,
   createTestApp,
   makeItem,
   makeLocation,
   type Client,
   type TestApp,
 } from '../../test/support/test-app.js';
-import { createPo, makeSupplier, problemOf } from '../../test/support/documents.js';
+import {
+  adjustStock,
+  createPo,
+  makeCustomer,
+  makeSupplier,
+  problemOf,
+  todayPlusMonths,
+  type SaleJson,
+} from '../../test/support/documents.js';
+
+interface CustomerSerialJson {
+  id: number;
+  serialNumber: string;
+  itemId: number;
+  itemSku: string;
+  itemName: string;
+  status: string;
+  statusLabel: string;
+  warrantyEndDate: string | null;
+  warrantyStatus: string;
+  usedOn: { type: string; number: string | null } | null;
+  locationCode: string;
+  updatedAt: string;
+}
+interface CustomerSerialPageJson {
+  serials: CustomerSerialJson[];
+  nextCursor: string | null;
+}
 
 interface PartnerJson {
   id: number;
@@ -222,5 +250,118 @@ describeEachDialect('suppliers and customers', (dialect) => {
     const bad = await t.admin.get('/api/customers?cursor=garbage');
     expect(bad.statusCode).toBe(400);
     expect(problemOf(bad).code).toBe('BAD_CURSOR');
+  });
+
+  it('lists the serials sold to a customer with their warranty, newest sale first, paged', async () => {
+    const location = await makeLocation(t.admin, 'SOLD-LOC');
+    const alternator = await makeItem(t.admin, 'SOLD-ALT', {
+      primaryLocationId: location,
+      warrantyMonths: 12,
+    });
+    const belt = await makeItem(t.admin, 'SOLD-BELT', { primaryLocationId: location, warrantyMonths: 0 });
+    await addSerials(t.admin, alternator, ['A-1', 'A-2', 'A-3', 'A-4', 'A-5', 'A-6']);
+    await addSerials(t.admin, belt, ['B-1', 'B-2']);
+    await adjustStock(t.admin, alternator, location, 6);
+    await adjustStock(t.admin, belt, location, 2);
+    const buyer = await makeCustomer(t.admin, 'Serials Buyer');
+    const other = await makeCustomer(t.admin, 'Someone Else');
+    const nobody = await makeCustomer(t.admin, 'Bought Nothing');
+    const sell = async (customerId: number, lines: { itemId: number; serialNumbers: string[] }[]) => {
+      const res = await t.admin.post('/api/sales', {
+        customerId,
+        complete: true,
+        lines: lines.map((l) => ({ ...l, quantity: l.serialNumbers.length })),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<SaleJson>();
+    };
+    const first = await sell(buyer, [{ itemId: alternator, serialNumbers: ['A-1', 'A-2', 'A-3'] }]);
+    await sell(other, [{ itemId: alternator, serialNumbers: ['A-4'] }]);
+    const second = await sell(buyer, [
+      { itemId: alternator, serialNumbers: ['A-5'] },
+      { itemId: belt, serialNumbers: ['B-1'] },
+    ]);
+    // An open sale only reserves: the unit is not the customer's yet.
+    const open = await t.admin.post('/api/sales', {
+      customerId: buyer,
+      lines: [{ itemId: alternator, serialNumbers: ['A-6'], quantity: 1 }],
+    });
+    expect(open.statusCode).toBe(201);
+
+    const url = (customerId: number, query = '') => `/api/customers/${customerId}/serials${query}`;
+    const all = await t.admin.get(url(buyer));
+    expect(all.statusCode).toBe(200);
+    const body = all.json<CustomerSerialPageJson>();
+    expect(body.nextCursor).toBeNull();
+    // The later sale's units first; units of one sale share a time and come newest id first.
+    expect(
+      body.serials
+        .slice(0, 2)
+        .map((s) => s.serialNumber)
+        .sort(),
+    ).toEqual(['A-5', 'B-1']);
+    expect(body.serials.slice(2).map((s) => s.serialNumber)).toEqual(['A-3', 'A-2', 'A-1']);
+    const byNumber = Object.fromEntries(body.serials.map((s) => [s.serialNumber, s]));
+    expect(byNumber['A-1']).toMatchObject({
+      itemId: alternator,
+      itemSku: 'SOLD-ALT',
+      itemName: 'Item SOLD-ALT',
+      status: 'sold',
+      statusLabel: 'Sold',
+      warrantyEndDate: todayPlusMonths(12),
+      warrantyStatus: 'under_warranty',
+      usedOn: { type: 'sale', number: first.number },
+      locationCode: 'SOLD-LOC',
+    });
+    expect(byNumber['B-1']).toMatchObject({
+      itemSku: 'SOLD-BELT',
+      warrantyEndDate: null,
+      warrantyStatus: 'no_warranty',
+      usedOn: { type: 'sale', number: second.number },
+    });
+
+    // Page by page, each serial exactly once and in the same order, the last page saying so.
+    const paged: CustomerSerialJson[] = [];
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    for (let guard = 0; guard < 10; guard++) {
+      const res = await t.admin.get(url(buyer, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(res.statusCode).toBe(200);
+      const page = res.json<CustomerSerialPageJson>();
+      paged.push(...page.serials);
+      sizes.push(page.serials.length);
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(paged.map((s) => s.id)).toEqual(body.serials.map((s) => s.id));
+
+    // Another customer's purchase stays theirs.
+    const theirs = (await t.admin.get(url(other))).json<CustomerSerialPageJson>();
+    expect(theirs.serials.map((s) => s.serialNumber)).toEqual(['A-4']);
+    expect((await t.admin.get(url(nobody))).json<CustomerSerialPageJson>()).toEqual({
+      serials: [],
+      nextCursor: null,
+    });
+
+    // Readable with INV_VIEW alone.
+    const viewer = await t.userWith(['INV_VIEW']);
+    expect((await viewer.get(url(buyer, '?limit=1'))).json<CustomerSerialPageJson>().serials).toHaveLength(1);
+  });
+
+  it('refuses the serials of an unknown customer, a bad cursor and an oversized page', async () => {
+    const missing = await t.admin.get('/api/customers/999999/serials');
+    expect(missing.statusCode).toBe(404);
+    expect(problemOf(missing).code).toBe('NOT_FOUND');
+    const customer = await makeCustomer(t.admin, 'Cursor Tester');
+    for (const cursor of ['garbage', Buffer.from('["2024-01-01", "x"]').toString('base64url')]) {
+      const bad = await t.admin.get(`/api/customers/${customer}/serials?cursor=${cursor}`);
+      expect(bad.statusCode).toBe(400);
+      expect(problemOf(bad).code).toBe('BAD_CURSOR');
+    }
+    const big = await t.admin.get(`/api/customers/${customer}/serials?limit=201`);
+    expect(big.statusCode).toBe(400);
+    expect(problemOf(big).code).toBe('VALIDATION_FAILED');
+    expect((await t.admin.get(`/api/customers/${customer}/serials?limit=200`)).statusCode).toBe(200);
   });
 });

@@ -6,6 +6,8 @@ import { errorResponses, idParams } from '../http/common.schemas.js';
 import type { PartnersService } from './partners.service.js';
 import {
   createPartnerBody,
+  customerSerialPageSchema,
+  customerSerialsQuery,
   listPartnersQuery,
   partnerSchema,
   updatePartnerBody,
@@ -67,4 +69,18 @@ function registerPartnerRoutes(
 export function registerPartnersRoutes(app: FastifyInstance, { suppliers, customers }: Services): void {
   registerPartnerRoutes(app, 'suppliers', suppliers);
   registerPartnerRoutes(app, 'customers', customers);
+  app.withTypeProvider<ZodTypeProvider>().get('/api/customers/:id/serials', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags: ['Customers'],
+      summary: 'The serials sold to a customer, most recently changed first',
+      description:
+        'Serials whose customer is this one: sold to them, or returned by them and not yet restocked. ' +
+        'Warranty status is as of today.',
+      params: idParams,
+      querystring: customerSerialsQuery,
+      response: { 200: customerSerialPageSchema, ...errorResponses },
+    },
+    handler: (req) => customers.listSerialsSold(req.params.id, req.query),
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorQuery, limitQuery } from '../http/common.schemas.js';
+import { SERIAL_STATUSES } from '../serials/serial-status.js';
 
 export const partnerSchema = z
   .object({ id: z.number(), name: z.string(), contact: z.string(), notes: z.string() })
@@ -16,3 +17,35 @@ export const listPartnersQuery = z.object({
   cursor: cursorQuery,
   limit: limitQuery,
 });
+
+export const customerSerialsQuery = z.object({
+  cursor: cursorQuery,
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const customerSerialSchema = z
+  .object({
+    id: z.number(),
+    serialNumber: z.string(),
+    itemId: z.number(),
+    itemSku: z.string(),
+    itemName: z.string(),
+    status: z.enum(SERIAL_STATUSES),
+    statusLabel: z.string(),
+    statusColor: z.string(),
+    warrantyEndDate: z.string().nullable(),
+    warrantyStatus: z.enum(['under_warranty', 'expired', 'no_warranty']),
+    usedOn: z
+      .object({ type: z.string(), number: z.string().nullable() })
+      .nullable()
+      .describe('The most recent document that used the serial: the sale, or a later return'),
+    locationId: z.number(),
+    locationCode: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'CustomerSerial' });
+export const customerSerialPageSchema = z
+  .object({
+    serials: z.array(customerSerialSchema),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  })
+  .meta({ id: 'CustomerSerialPage' });

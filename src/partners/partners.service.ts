@@ -1,7 +1,11 @@
 import type { Db } from '../db/database.js';
-import { notFound } from '../shared/errors.js';
-import { nowIso } from '../shared/time.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { nowIso, todayIso } from '../shared/time.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { MAX_SQL_INT } from '../shared/sql.js';
+import { isSerialStatus, STATUS_INFO, statusLabel, type SerialStatus } from '../serials/serial-status.js';
+import { serialsRepository } from '../serials/serials.repository.js';
+import { warrantyStatus, type WarrantyStatus } from '../serials/warranty.js';
 import { partnersRepository, type PartnerTable } from './partners.repository.js';
 
 export interface PartnerView {
@@ -9,6 +13,36 @@ export interface PartnerView {
   name: string;
   contact: string;
   notes: string;
+}
+
+export interface CustomerSerialView {
+  id: number;
+  serialNumber: string;
+  itemId: number;
+  itemSku: string;
+  itemName: string;
+  status: SerialStatus;
+  statusLabel: string;
+  statusColor: string;
+  warrantyEndDate: string | null;
+  warrantyStatus: WarrantyStatus;
+  usedOn: { type: string; number: string | null } | null;
+  locationId: number;
+  locationCode: string;
+  updatedAt: string;
+}
+
+/** The [updated_at, id] of the last serial shown; anything else is BAD_CURSOR, never a database error. */
+function decodeSerialCursor(cursor: string): [string, number] {
+  const [updatedAt, id] = decodeCursor(cursor, 2);
+  if (typeof updatedAt === 'string' && Number.isInteger(id) && Number(id) >= 1 && Number(id) <= MAX_SQL_INT) {
+    return [updatedAt, Number(id)];
+  }
+  throw new AppError(
+    'bad_request',
+    'BAD_CURSOR',
+    'The page cursor is not valid for this list. Start again from the first page.',
+  );
 }
 
 export interface PartnerInput {
@@ -60,6 +94,38 @@ export function createPartnersService(db: Db, table: PartnerTable) {
         ...(patch.notes !== undefined && { notes: patch.notes }),
       });
       return service.get(id);
+    },
+
+    /** The serials sold to a customer (suppliers have none), most recently changed first. */
+    async listSerialsSold(id: number, q: { cursor?: string | undefined; limit: number }) {
+      await service.get(id);
+      const rows = await serialsRepository.listByCustomer(db, {
+        customerId: id,
+        ...(q.cursor && { after: decodeSerialCursor(q.cursor) }),
+        limit: q.limit + 1,
+      });
+      const today = todayIso();
+      const page = rows.slice(0, q.limit).map((r): CustomerSerialView => ({
+        id: r.id,
+        serialNumber: r.serial_number,
+        itemId: r.item_id,
+        itemSku: r.item_sku,
+        itemName: r.item_name,
+        status: r.status as SerialStatus,
+        statusLabel: statusLabel(r.status),
+        statusColor: isSerialStatus(r.status) ? STATUS_INFO[r.status].color : '#000000',
+        warrantyEndDate: r.warranty_end_date,
+        warrantyStatus: warrantyStatus(r.warranty_end_date, today),
+        usedOn: r.last_document_type ? { type: r.last_document_type, number: r.last_document_number } : null,
+        locationId: r.location_id,
+        locationCode: r.location_code,
+        updatedAt: r.updated_at,
+      }));
+      const last = page.at(-1);
+      return {
+        serials: page,
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.updatedAt, last.id]) : null,
+      };
     },
   };
   return service;

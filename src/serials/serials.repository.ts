@@ -519,4 +519,37 @@ export const serialsRepository = {
       .orderBy('serial_events.id')
       .execute();
   },
+
+  /**
+   * Keyset page of the serials sold to a customer, most recently changed first; `after` is the last row's
+   * [updated_at, id]. Served by serials_customer_updated_idx: a page costs its own rows, not a scan.
+   */
+  listByCustomer(db: Executor, q: { customerId: number; after?: [string, number]; limit: number }) {
+    let query = db
+      .selectFrom('serials')
+      .innerJoin('items', 'items.id', 'serials.item_id')
+      .innerJoin('locations', 'locations.id', 'serials.location_id')
+      .select([
+        'serials.id',
+        'serials.serial_number',
+        'serials.item_id',
+        'items.sku as item_sku',
+        'items.name as item_name',
+        'serials.status',
+        'serials.warranty_end_date',
+        'serials.last_document_type',
+        'serials.last_document_number',
+        'serials.location_id',
+        'locations.code as location_code',
+        'serials.updated_at',
+      ])
+      .where('serials.customer_id', '=', q.customerId);
+    if (q.after) {
+      const [updatedAt, id] = q.after;
+      query = query.where(
+        sql<SqlBool>`(${sql.ref('serials.updated_at')}, ${sql.ref('serials.id')}) < (${updatedAt}, ${id})`,
+      );
+    }
+    return query.orderBy('serials.updated_at', 'desc').orderBy('serials.id', 'desc').limit(q.limit).execute();
+  },
 };
