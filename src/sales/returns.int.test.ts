@@ -434,4 +434,24 @@ describeEachDialect('customer returns', (dialect) => {
     expect(ok.statusCode).toBe(201);
     expect(ok.json<ReturnJson>().username).toBe(clerk.username);
   });
+
+  it('parallel dispositions of one unit: one wins, the quantity drops once', async () => {
+    const [r6] = (await t.admin.get(`/api/sales?limit=1`)).json<{ sales: SaleJson[] }>().sales;
+    const ret = (await t.admin.get(`/api/sales/${r6!.id}`)).json<SaleWithReturns>().returns[0]!;
+    expect(ret.serials.map((x) => [x.serialNumber, x.awaitingDisposition])).toEqual([['R-6', true]]);
+    const before = await stockByCode(t.admin, itemId);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.admin.post(`/api/returns/${ret.id}/disposition`, {
+          serials: [{ serialId: ids['R-6']!, disposition: 'scrapped' }],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    expect(results.every((r) => [200, 409, 422].includes(r.statusCode))).toBe(true);
+    expect(await stockByCode(t.admin, itemId)).toEqual({ ...before, 'R1-1A': before['R1-1A']! - 1 });
+    const d = await serialDetail(t.admin, ids['R-6']!);
+    expect(d.history.filter((e) => e.kind === 'scrapped')).toHaveLength(1);
+    expectHistoryReplays(d);
+  });
 });
