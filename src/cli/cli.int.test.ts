@@ -108,6 +108,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
         '0005-receipt-serials',
         '0006-import-error-values',
         '0007-serials-by-customer',
+        '0008-serial-events-no-truncate',
       ]);
     } finally {
       db.close();

@@ -28,6 +28,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0005-receipt-serials', 'Success'],
       ['0006-import-error-values', 'Success'],
       ['0007-serials-by-customer', 'Success'],
+      ['0008-serial-events-no-truncate', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

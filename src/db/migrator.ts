@@ -7,6 +7,7 @@ import { migration0004Imports } from './migrations/0004-imports.js';
 import { migration0005ReceiptSerials } from './migrations/0005-receipt-serials.js';
 import { migration0006ImportErrorValues } from './migrations/0006-import-error-values.js';
 import { migration0007SerialsByCustomer } from './migrations/0007-serials-by-customer.js';
+import { migration0008SerialEventsNoTruncate } from './migrations/0008-serial-events-no-truncate.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0005-receipt-serials': migration0005ReceiptSerials(database.dialect),
     '0006-import-error-values': migration0006ImportErrorValues(database.dialect),
     '0007-serials-by-customer': migration0007SerialsByCustomer(database.dialect),
+    '0008-serial-events-no-truncate': migration0008SerialEventsNoTruncate(database.dialect),
   };
 }
 

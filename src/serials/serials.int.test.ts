@@ -336,6 +336,11 @@ describeEachDialect('serials', (dialect) => {
     const db = t.runtime.database.db;
     await expect(sql`update serial_events set kind = 'x'`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from serial_events`.execute(db)).rejects.toThrow(/append-only/);
+    if (dialect === 'postgres') {
+      await expect(sql`truncate serial_events`.execute(db)).rejects.toThrow(/append-only/);
+    }
+    const events = await sql<{ n: number }>`select count(*) as n from serial_events`.execute(db);
+    expect(Number(events.rows[0]!.n)).toBeGreaterThan(0);
   });
 
   it('answers 404 for a serial or item that does not exist', async () => {
