@@ -60,17 +60,16 @@ export async function returnSerialViews(
       status: l.status,
       statusLabel: statusLabel(l.status),
       disposition: decided.get(`${l.id}|${number}`) ?? null,
-      awaitingDisposition: isAwaitingDisposition(l, number),
+      awaitingDisposition: isAwaitingDisposition(l, l.return_id),
     });
   }
   return views;
 }
 
+/** Still Returned, and this is its latest return (a unit restocked, sold again and returned belongs to the later one). */
 export function isAwaitingDisposition(
-  s: { status: string; last_document_type: string | null; last_document_number: string | null },
-  returnNumber: string,
+  s: { status: string; latest_return_id: number | null },
+  returnId: number,
 ): boolean {
-  return (
-    s.status === 'returned' && s.last_document_type === 'return' && s.last_document_number === returnNumber
-  );
+  return s.status === 'returned' && Number(s.latest_return_id) === returnId;
 }

@@ -454,4 +454,33 @@ describeEachDialect('customer returns', (dialect) => {
     expect(d.history.filter((e) => e.kind === 'scrapped')).toHaveLength(1);
     expectHistoryReplays(d);
   });
+
+  it('a returned unit moved to another shelf before its disposition still gets it on its return', async () => {
+    const [r7] = await addSerials(t.admin, itemId, ['R-7']);
+    await adjustStock(t.admin, itemId, shelf, 1);
+    const s7 = await sale(bob, ['R-7']);
+    const back = await giveBack({ saleId: s7.id, locationId: returnsShelf, serials: [{ serialId: r7!.id }] });
+    expect(back.statusCode).toBe(201);
+    const ret = back.json<ReturnJson>();
+    // Counter staff carry it from the returns bin to the shelf first: a transfer is now its Used On.
+    const moved = await t.admin.post('/api/transfers', {
+      fromLocationId: returnsShelf,
+      toLocationId: shelf,
+      serialIds: [r7!.id],
+    });
+    expect(moved.statusCode, moved.body).toBe(201);
+    const listed = (await t.admin.get(`/api/sales/${s7.id}`)).json<SaleWithReturns>().returns[0]!;
+    expect(listed.serials.map((x) => [x.serialNumber, x.awaitingDisposition])).toEqual([['R-7', true]]);
+    const res = await t.admin.post(`/api/returns/${ret.id}/disposition`, {
+      serials: [{ serialId: r7!.id, disposition: 'restock' }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const d = await serialDetail(t.admin, r7!.id);
+    expect(d.serial).toMatchObject({ status: 'in_stock', locationCode: 'R1-1A', customerName: null });
+    expect(d.history.at(-1)).toMatchObject({
+      kind: 'restocked',
+      document: { type: 'return', number: ret.number },
+    });
+    expectHistoryReplays(d);
+  });
 });

@@ -166,45 +166,47 @@ export function createReturnsService(db: Db) {
     ) {
       const r = await salesRepository.findReturn(db, returnId);
       if (!r) throw notFound('Return', returnId);
-      const onReturn = new Map((await salesRepository.returnLines(db, [r.id])).map((s) => [s.id, s]));
-      const errors: FieldError[] = [];
-      if (input.serials.length === 0)
-        errors.push({
-          field: 'serials',
-          code: 'empty',
-          message: 'Choose the returned serials to dispose of.',
-        });
-      const seen = new Set<number>();
-      for (const entry of input.serials) {
-        const s = onReturn.get(entry.serialId);
-        if (!s) {
-          errors.push({
-            field: String(entry.serialId),
-            code: 'not_on_return',
-            message: `Serial ${entry.serialId} did not come back on ${r.number}.`,
-          });
-        } else if (seen.has(s.id)) {
-          errors.push({
-            field: s.serial_number,
-            code: 'duplicate_in_entry',
-            message: `${s.serial_number} is entered more than once.`,
-          });
-        } else if (!isAwaitingDisposition(s, r.number)) {
-          errors.push({
-            field: s.serial_number,
-            code: 'not_returned',
-            message:
-              s.status === 'returned'
-                ? `${s.serial_number} is out on ${s.last_document_number ?? 'a later document'} now; dispose of it there.`
-                : `${s.serial_number} is ${statusLabel(s.status)} already; only a Returned unit gets a disposition.`,
-          });
-        }
-        seen.add(entry.serialId);
-      }
-      if (errors.length > 0)
-        throw invalid('DISPOSITION_REJECTED', `Nothing was changed: ${errors.length} problem(s).`, errors);
-
+      // Read and checked inside the transaction; each update is conditional on the version read here, so a
+      // concurrent transfer or edit of the unit makes this answer 409 rather than write from stale values.
       await db.transaction().execute(async (tx) => {
+        const onReturn = new Map((await salesRepository.returnLines(tx, [r.id])).map((s) => [s.id, s]));
+        const errors: FieldError[] = [];
+        if (input.serials.length === 0)
+          errors.push({
+            field: 'serials',
+            code: 'empty',
+            message: 'Choose the returned serials to dispose of.',
+          });
+        const seen = new Set<number>();
+        for (const entry of input.serials) {
+          const s = onReturn.get(entry.serialId);
+          if (!s) {
+            errors.push({
+              field: String(entry.serialId),
+              code: 'not_on_return',
+              message: `Serial ${entry.serialId} did not come back on ${r.number}.`,
+            });
+          } else if (seen.has(s.id)) {
+            errors.push({
+              field: s.serial_number,
+              code: 'duplicate_in_entry',
+              message: `${s.serial_number} is entered more than once.`,
+            });
+          } else if (!isAwaitingDisposition(s, r.id)) {
+            errors.push({
+              field: s.serial_number,
+              code: 'not_returned',
+              message:
+                s.status === 'returned'
+                  ? `${s.serial_number} came back again on a later return; dispose of it there.`
+                  : `${s.serial_number} is ${statusLabel(s.status)} already; only a Returned unit gets a disposition.`,
+            });
+          }
+          seen.add(entry.serialId);
+        }
+        if (errors.length > 0)
+          throw invalid('DISPOSITION_REJECTED', `Nothing was changed: ${errors.length} problem(s).`, errors);
+
         const at = nowIso();
         const events: NewSerialEventRow[] = [];
         const counts = new CountDeltas();
@@ -212,7 +214,7 @@ export function createReturnsService(db: Db) {
         for (const entry of input.serials) {
           const s = onReturn.get(entry.serialId)!;
           const effect = DISPOSITION_EFFECT[entry.disposition];
-          const changed = await salesRepository.updateReturnedSerial(tx, s.id, r.number, {
+          const changed = await salesRepository.updateReturnedSerial(tx, s.id, s.version, {
             status: effect.status,
             customer_id: null,
             warranty_end_date: null,

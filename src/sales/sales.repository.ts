@@ -237,9 +237,16 @@ export const salesRepository = {
         'serials.location_id',
         'serials.customer_id',
         'serials.warranty_end_date',
-        'serials.last_document_type',
-        'serials.last_document_number',
+        'serials.version',
         'customer_return_lines.condition_notes',
+        // The unit's latest return: only that one may decide its disposition (it may have been transferred
+        // since, which changes its Used On, not which return it is out on).
+        (eb) =>
+          eb
+            .selectFrom('customer_return_lines as later')
+            .select((l) => l.fn.max('later.return_id').as('id'))
+            .whereRef('later.serial_id', '=', 'serials.id')
+            .as('latest_return_id'),
       ])
       .where('customer_return_lines.return_id', 'in', returnIds)
       .orderBy('serials.serial_number')
@@ -260,13 +267,13 @@ export const salesRepository = {
   },
 
   /**
-   * Leaves Returned for a unit still out on this return (Used On it): a unit restocked, sold again and
-   * returned on a later return belongs to that one. Returns whether it changed.
+   * Leaves Returned for a unit as read in this transaction (`version`): a concurrent change (a transfer, a
+   * warranty correction, another disposition) makes it answer false instead of overwriting that change.
    */
   async updateReturnedSerial(
     db: Executor,
     id: number,
-    returnNumber: string,
+    version: number,
     set: {
       status: string;
       customer_id: null;
@@ -280,8 +287,7 @@ export const salesRepository = {
       .set((eb) => ({ ...set, version: eb('version', '+', 1) }))
       .where('id', '=', id)
       .where('status', '=', 'returned')
-      .where('last_document_type', '=', 'return')
-      .where('last_document_number', '=', returnNumber)
+      .where('version', '=', version)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   },

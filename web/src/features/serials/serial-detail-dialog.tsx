@@ -58,6 +58,8 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
   };
 
   const next = statuses.data?.statuses.find((s) => s.status === serial?.status)?.manualNext ?? [];
+  // The return the unit is out on: its latest return in the history (a transfer since changes Used On).
+  const latestReturn = detail.data?.history.findLast((h) => h.document?.type === 'return')?.document ?? null;
   const labelOf = (status: string | null) =>
     statuses.data?.statuses.find((s) => s.status === status)?.label ?? status ?? '';
 
@@ -168,7 +170,7 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
           {serial.status === 'returned' && (
             <p className="notice">
               Returned units are restocked, marked Damaged or Scrapped on their return:{' '}
-              {serial.usedOn ? <DocumentLink doc={serial.usedOn} /> : 'the customer return'}.
+              {latestReturn ? <DocumentLink doc={latestReturn} /> : 'the customer return'}.
             </p>
           )}
 
