@@ -20,16 +20,19 @@ export function ImportReport({ view }: { view: ImportView }) {
   const r = view.report;
   const canDownload = useCan('INV_MANAGE_SERIALS');
   // Errors past the report's first page, loaded by line as the user asks for them.
-  const [more, setMore] = useState<{ importId: number; errors: ImportError[] }>({
+  const [more, setMore] = useState<{ importId: number; errors: ImportError[]; exhausted: boolean }>({
     importId: view.id,
     errors: [],
+    exhausted: false,
   });
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   if (!r) return null;
   const loaded = more.importId === view.id ? more.errors : [];
   const errors = loaded.length > 0 ? [...r.errors, ...loaded] : r.errors;
-  const remaining = r.errorCount - errors.length;
+  // An empty page ends the list even if the count says more (the import was cancelled or retired meanwhile).
+  const exhausted = more.importId === view.id && more.exhausted;
+  const remaining = exhausted ? 0 : r.errorCount - errors.length;
 
   const showMore = async () => {
     const last = errors[errors.length - 1];
@@ -40,7 +43,11 @@ export function ImportReport({ view }: { view: ImportView }) {
       const page = await get<{ errors: ImportError[] }>(
         `/api/imports/${view.id}/errors?afterLine=${last.line}&limit=${ERRORS_PAGE}`,
       );
-      setMore({ importId: view.id, errors: [...loaded, ...page.errors] });
+      setMore({
+        importId: view.id,
+        errors: [...loaded, ...page.errors],
+        exhausted: page.errors.length === 0,
+      });
     } catch (err) {
       setLoadError(toApiError(err));
     } finally {
@@ -86,7 +93,7 @@ export function ImportReport({ view }: { view: ImportView }) {
             </table>
           </div>
           <p className="muted" role="status">
-            {remaining > 0
+            {errors.length < r.errorCount
               ? `Showing ${errors.length.toLocaleString()} of ${r.errorCount.toLocaleString()} errors: `
               : `All ${r.errorCount.toLocaleString()} errors shown: `}
             {r.errorsByCode.map((c) => `${c.count.toLocaleString()} × ${c.code} (${c.column})`).join(', ')}.
