@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, SCREENSHOTS, startServer, type RunningServer } from './support/server.js';
+import { openAdminSession } from './support/admin-session.js';
 
 // The auto-parts manual's example: a part with 3 on hand; PO 1-14 receives 5 more, 2 into R1-1A and 3 into
 // R1-1B, one serial per unit. Then a sale with warranty, and a customer return.
@@ -14,25 +15,9 @@ describe('documents in Chromium: PO 1-14, a sale, a return', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    const request = page.request;
-    await request.post(`${server.url}/api/setup`, {
-      data: { username: 'admin', password: 'admin-password-123' },
-    });
-    const session = (await (
-      await request.post(`${server.url}/api/auth/login`, {
-        data: { username: 'admin', password: 'admin-password-123' },
-      })
-    ).json()) as { csrfToken: string };
-    const api = async <T>(url: string, data: unknown): Promise<T> => {
-      const res = await request.post(`${server.url}${url}`, {
-        data,
-        headers: { 'x-csrf-token': session.csrfToken },
-      });
-      if (!res.ok()) throw new Error(`${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    const session = await openAdminSession(server, browser);
+    page = session.page;
+    const api = session.api;
     const r1 = (await api<{ id: number }>('/api/locations', { code: 'R1-1A' })).id;
     await api('/api/locations', { code: 'R1-1B' });
     itemId = (

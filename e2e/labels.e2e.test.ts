@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { encodeLabelPayload } from '../src/labels/label-payload.js';
 import { readPdf } from '../test/support/pdf.js';
 import { launchBrowser, SCREENSHOTS, startServer, type RunningServer } from './support/server.js';
+import { openAdminSession } from './support/admin-session.js';
 
 const MM = 72 / 25.4;
 
@@ -20,25 +21,9 @@ describe('labels and scanning in Chromium', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    const request = page.request;
-    await request.post(`${server.url}/api/setup`, {
-      data: { username: 'admin', password: 'admin-password-123' },
-    });
-    const session = (await (
-      await request.post(`${server.url}/api/auth/login`, {
-        data: { username: 'admin', password: 'admin-password-123' },
-      })
-    ).json()) as { csrfToken: string };
-    const api = async <T>(url: string, data: unknown): Promise<T> => {
-      const res = await request.post(`${server.url}${url}`, {
-        data,
-        headers: { 'x-csrf-token': session.csrfToken },
-      });
-      if (!res.ok()) throw new Error(`${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    const session = await openAdminSession(server, browser);
+    page = session.page;
+    const api = session.api;
     const bin = (await api<{ id: number }>('/api/locations', { code: 'R1-1A' })).id;
     const item = async (sku: string, name: string) =>
       (await api<{ id: number }>('/api/items', { sku, name, primaryLocationId: bin, trackSerials: true })).id;

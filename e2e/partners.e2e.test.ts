@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from './support/server.js';
+import { openAdminSession } from './support/admin-session.js';
 
 describe('suppliers and customers pages in Chromium', () => {
   let server: RunningServer;
@@ -12,25 +13,7 @@ describe('suppliers and customers pages in Chromium', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    const request = page.request;
-    await request.post(`${server.url}/api/setup`, {
-      data: { username: 'admin', password: 'admin-password-123' },
-    });
-    const session = (await (
-      await request.post(`${server.url}/api/auth/login`, {
-        data: { username: 'admin', password: 'admin-password-123' },
-      })
-    ).json()) as { csrfToken: string };
-    api = async <T>(url: string, data: unknown): Promise<T> => {
-      const res = await request.post(`${server.url}${url}`, {
-        data,
-        headers: { 'x-csrf-token': session.csrfToken },
-      });
-      if (!res.ok()) throw new Error(`${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    ({ page, api } = await openAdminSession(server, browser));
     const r1 = (await api<{ id: number }>('/api/locations', { code: 'R1-1A' })).id;
     itemId = (
       await api<{ id: number }>('/api/items', {

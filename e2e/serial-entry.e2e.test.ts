@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from './support/server.js';
+import { openAdminSession } from './support/admin-session.js';
 
 // Receiving one item into several locations: `~` in a later split continues after the serials the earlier
 // splits just produced, not after the item's latest saved serial (which would repeat them).
@@ -13,25 +14,9 @@ describe('serial entry in Chromium: ~ across splits of one receipt', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    const request = page.request;
-    await request.post(`${server.url}/api/setup`, {
-      data: { username: 'admin', password: 'admin-password-123' },
-    });
-    const session = (await (
-      await request.post(`${server.url}/api/auth/login`, {
-        data: { username: 'admin', password: 'admin-password-123' },
-      })
-    ).json()) as { csrfToken: string };
-    const api = async <T>(url: string, data: unknown): Promise<T> => {
-      const res = await request.post(`${server.url}${url}`, {
-        data,
-        headers: { 'x-csrf-token': session.csrfToken },
-      });
-      if (!res.ok()) throw new Error(`${url}: ${res.status()} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+    const session = await openAdminSession(server, browser);
+    page = session.page;
+    const api = session.api;
     const r1 = (await api<{ id: number }>('/api/locations', { code: 'R1-1A' })).id;
     await api('/api/locations', { code: 'R1-1B' });
     const itemId = (
