@@ -328,6 +328,7 @@ async function main() {
       cookieSecure: false,
       trustProxy: false,
       logLevel: 'silent',
+      timeZone: 'UTC',
     };
 
     const productDb = await factory.create('import_product');

@@ -201,6 +201,7 @@ function appConfig(database: DatabaseConfig): AppConfig {
     cookieSecure: false,
     trustProxy: false,
     logLevel: 'silent',
+    timeZone: 'UTC',
   };
 }
 

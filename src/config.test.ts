@@ -45,4 +45,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
+
+  it('reckons business dates in the machine zone unless TIME_ZONE names another; a bad name is refused', () => {
+    expect(loadConfig({}).timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(loadConfig({ TIME_ZONE: 'America/Chicago' }).timeZone).toBe('America/Chicago');
+    expect(() => loadConfig({ TIME_ZONE: 'Central Time' })).toThrow(/TIME_ZONE must be an IANA time zone/);
+  });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './shared/time.js';
 
 /** An address, a CIDR range or a proxy-addr name (loopback, linklocal, uniquelocal). */
 function isProxyAddress(value: string): boolean {
@@ -37,6 +38,12 @@ const configSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  TIME_ZONE: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isTimeZone(v), {
+      message: 'TIME_ZONE must be an IANA time zone name such as Europe/Berlin, America/Chicago or UTC',
+    }),
 });
 
 export type DatabaseConfig =
@@ -54,6 +61,8 @@ export interface AppConfig {
    */
   trustProxy: boolean | string[];
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  /** Where business dates fall (sale date, date received, "today" for warranty): IANA name. */
+  timeZone: string;
 }
 
 /** Parses configuration once from the environment; nothing else reads process.env. */
@@ -81,5 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: c.COOKIE_SECURE,
     trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,
+    // The machine's own zone (which the TZ variable also sets) unless TIME_ZONE names another.
+    timeZone: c.TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from './config.js';
 import { createDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { buildApp, createServices, type Services } from './app.js';
+import { setBusinessTimeZone } from './shared/time.js';
 
 export interface Runtime {
   config: AppConfig;
@@ -13,6 +14,7 @@ export interface Runtime {
 
 /** Opens the database, brings its schema up to date and seeds the built-in roles. */
 export async function openRuntime(config: AppConfig): Promise<Runtime> {
+  setBusinessTimeZone(config.timeZone);
   const database = createDatabase(config.database);
   try {
     await migrateToLatest(database);

@@ -38,6 +38,8 @@ export async function startServer(): Promise<RunningServer> {
       HOST: '127.0.0.1',
       SERIALTRACK_DB_FILE: path.join(dir, 'e2e.db'),
       LOG_LEVEL: 'warn',
+      // The tests reckon today's date in UTC (sale dates, warranty ends).
+      TIME_ZONE: 'UTC',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -82,6 +82,7 @@ describeEachDialect('first-run setup', (dialect) => {
       cookieSecure: false,
       trustProxy: false,
       logLevel: 'silent',
+      timeZone: 'UTC',
     };
     runtime = await openRuntime(config);
     app = await buildApp(config, runtime.database, runtime.services);
@@ -148,6 +149,7 @@ describeEachDialect('first-run setup is one transaction', (dialect) => {
       cookieSecure: false,
       trustProxy: false,
       logLevel: 'silent',
+      timeZone: 'UTC',
     };
     runtime = await openRuntime(config);
     app = await buildApp(config, runtime.database, runtime.services);

@@ -81,6 +81,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
       cookieSecure: false,
       trustProxy: false,
       logLevel: 'silent',
+      timeZone: 'UTC',
     };
   }
 

@@ -57,6 +57,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli import [sqlite]', ()
     cookieSecure: false,
     trustProxy: false,
     logLevel: 'silent',
+    timeZone: 'UTC',
   });
 
   const write = (name: string, text: string) => {

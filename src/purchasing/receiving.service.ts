@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
 import { isUniqueViolation } from '../shared/db-errors.js';
-import { nowIso } from '../shared/time.js';
+import { businessDateOf, nowIso } from '../shared/time.js';
 import { nextDocumentNumber } from '../shared/document-numbers.js';
 import { locationsRepository } from '../locations/locations.repository.js';
 import { itemsRepository } from '../items/items.repository.js';
@@ -240,7 +240,7 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
               source: { type: 'purchase_order', number: po.number },
               userId: principal.userId,
               at,
-              dateReceived: at.slice(0, 10),
+              dateReceived: businessDateOf(at),
             });
             entries.forEach((e, k) =>
               perLine[i]!.push({

@@ -3,7 +3,7 @@ import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
 import { isUniqueViolation } from '../shared/db-errors.js';
-import { addDays, isValidIsoDate, nowIso, todayIso } from '../shared/time.js';
+import { addDays, businessDateOf, isValidIsoDate, nowIso, todayIso } from '../shared/time.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { locationsRepository } from '../locations/locations.repository.js';
@@ -124,7 +124,7 @@ export function createSerialsService(db: Db) {
             source: { type: 'manual', number: null },
             userId: principal.userId,
             at,
-            dateReceived: at.slice(0, 10),
+            dateReceived: businessDateOf(at),
           }),
         );
       } catch (err) {
@@ -164,7 +164,7 @@ export function createSerialsService(db: Db) {
             customer_id: null,
             customer_name: null,
             warranty_end_date: null,
-            date_received: at.slice(0, 10),
+            date_received: businessDateOf(at),
             condition_notes: e.conditionNotes,
             source_document_type: 'manual',
             source_document_number: null,
@@ -208,7 +208,7 @@ export function createSerialsService(db: Db) {
           source: { type: 'manual', number: null },
           userId: principal.userId,
           at,
-          dateReceived: at.slice(0, 10),
+          dateReceived: businessDateOf(at),
         });
       });
       const today = todayIso();

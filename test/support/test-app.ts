@@ -45,6 +45,7 @@ export async function createTestApp(
     cookieSecure: false,
     trustProxy: false,
     logLevel: 'silent',
+    timeZone: 'UTC',
     ...overrides,
   };
   const runtime = await openRuntime(config);
