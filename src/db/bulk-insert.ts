@@ -9,8 +9,8 @@ import type { Executor } from './database.js';
 export interface BulkInsert<R> {
   table: string;
   columns: readonly string[];
-  /** Pushes the row's values in `columns` order (null, not undefined, for no value). */
-  values: (row: R, out: unknown[]) => void;
+  /** Pushes the row's values in `columns` order (null, not undefined, for no value); `index` is its place in the list. */
+  values: (row: R, out: unknown[], index: number) => void;
 }
 
 /** PostgreSQL numbers its parameters ($1), SQLite does not (?): a compiled query tells the dialect. */
@@ -60,7 +60,7 @@ export async function insertInChunks<R, Out = never>(
         ? (fullChunkText ??= insertText(spec as BulkInsert<unknown>, n, numbered, returning))
         : insertText(spec as BulkInsert<unknown>, n, numbered, returning);
     const params: unknown[] = [];
-    for (let k = i; k < i + n; k++) spec.values(rows[k]!, params);
+    for (let k = i; k < i + n; k++) spec.values(rows[k]!, params, k);
     const result = await db.executeQuery<Out>(CompiledQuery.raw(text, params));
     if (options.returning) for (const r of result.rows) out.push(r);
   }

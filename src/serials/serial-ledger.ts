@@ -1,5 +1,4 @@
 import type { Executor } from '../db/database.js';
-import type { NewSerialEventRow, NewSerialRow } from '../db/schema.js';
 import { conflict } from '../shared/errors.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { serialsRepository } from './serials.repository.js';
@@ -89,35 +88,18 @@ export async function createSerialsInTx(
     params.itemId,
     params.entries.map((e) => e.customValues),
   );
-  const rows: NewSerialRow[] = sorted.map((e) => ({
-    item_id: params.itemId,
-    serial_number: e.serialNumber,
-    status: 'in_stock',
-    version: 1,
-    location_id: e.locationId,
-    date_received: params.dateReceived,
-    condition_notes: e.conditionNotes,
-    source_document_type: params.source.type,
-    source_document_number: params.source.number,
-    created_at: params.at,
-    created_by: params.userId,
-    updated_at: params.at,
-    updated_by: params.userId,
-  }));
-  const sortedIds = await serialsRepository.insertMany(tx, rows);
-  const events: NewSerialEventRow[] = sorted.map((e, i) => ({
-    serial_id: sortedIds[i]!,
-    item_id: params.itemId,
-    kind: 'created',
+  const ctx = {
+    itemId: params.itemId,
+    dateReceived: params.dateReceived,
+    sourceType: params.source.type,
+    sourceNumber: params.source.number,
     at: params.at,
-    user_id: params.userId,
-    document_type: params.source.type,
-    document_number: params.source.number,
-    to_location_id: e.locationId,
-    to_status: 'in_stock',
-    data: createdEventData(e.conditionNotes, custom.initialOf(order[i]!)),
-  }));
-  await serialsRepository.insertEvents(tx, events);
+    userId: params.userId,
+  };
+  const sortedIds = await serialsRepository.insertNewInStock(tx, ctx, sorted);
+  await serialsRepository.insertCreatedEvents(tx, ctx, sorted, sortedIds, (i) =>
+    createdEventData(sorted[i]!.conditionNotes, custom.initialOf(order[i]!)),
+  );
   const counts = new CountDeltas();
   for (const e of sorted) counts.add(params.itemId, e.locationId, 'in_stock', 1);
   await counts.apply(tx);

@@ -6,48 +6,37 @@ import type { NewSerialEventRow, NewSerialRow, SerialRow } from '../db/schema.js
 /** Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const INSERT_CHUNK = 1000;
 
-const serialInsert: BulkInsert<NewSerialRow> = {
-  table: 'serials',
-  columns: [
-    'item_id',
-    'serial_number',
-    'status',
-    'version',
-    'location_id',
-    'customer_id',
-    'warranty_end_date',
-    'date_received',
-    'condition_notes',
-    'source_document_type',
-    'source_document_number',
-    'last_document_type',
-    'last_document_number',
-    'created_at',
-    'created_by',
-    'updated_at',
-    'updated_by',
-  ],
-  values: (r, out) =>
-    out.push(
-      r.item_id,
-      r.serial_number,
-      r.status,
-      r.version,
-      r.location_id,
-      r.customer_id ?? null,
-      r.warranty_end_date ?? null,
-      r.date_received,
-      r.condition_notes,
-      r.source_document_type,
-      r.source_document_number ?? null,
-      r.last_document_type ?? null,
-      r.last_document_number ?? null,
-      r.created_at,
-      r.created_by ?? null,
-      r.updated_at,
-      r.updated_by ?? null,
-    ),
-};
+const SERIAL_COLUMNS = [
+  'item_id',
+  'serial_number',
+  'status',
+  'version',
+  'location_id',
+  'date_received',
+  'condition_notes',
+  'source_document_type',
+  'source_document_number',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+] as const;
+
+/** What every serial created by one call shares: item, source document, time and user. */
+export interface NewSerialsContext {
+  itemId: number;
+  dateReceived: string;
+  sourceType: string;
+  sourceNumber: string | null;
+  at: string;
+  userId: number | null;
+}
+
+export interface NewSerialEntryRow {
+  serialNumber: string;
+  locationId: number;
+  conditionNotes: string;
+}
 
 const eventInsert: BulkInsert<NewSerialEventRow> = {
   table: 'serial_events',
@@ -83,6 +72,19 @@ const eventInsert: BulkInsert<NewSerialEventRow> = {
       e.data ?? null,
     ),
 };
+
+const EVENT_COLUMNS_CREATED = [
+  'serial_id',
+  'item_id',
+  'kind',
+  'at',
+  'user_id',
+  'document_type',
+  'document_number',
+  'to_location_id',
+  'to_status',
+  'data',
+] as const;
 
 export type SerialSort = 'serialNumber' | 'dateReceived' | 'status';
 
@@ -335,18 +337,73 @@ export const serialsRepository = {
     return found;
   },
 
-  /** Set-based insert; returns the new ids in the order of `rows`. */
-  async insertMany(db: Executor, rows: NewSerialRow[]): Promise<number[]> {
-    const inserted = await insertInChunks<NewSerialRow, { id: number; serial_number: string }>(
+  /**
+   * Inserts new In Stock serials straight from the entries, without a row object per serial (the bulk path
+   * creates 10,000 at a time); returns the new ids in the order of `entries`.
+   */
+  async insertNewInStock(
+    db: Executor,
+    ctx: NewSerialsContext,
+    entries: readonly NewSerialEntryRow[],
+  ): Promise<number[]> {
+    const spec: BulkInsert<NewSerialEntryRow> = {
+      table: 'serials',
+      columns: SERIAL_COLUMNS,
+      values: (e, out) =>
+        out.push(
+          ctx.itemId,
+          e.serialNumber,
+          'in_stock',
+          1,
+          e.locationId,
+          ctx.dateReceived,
+          e.conditionNotes,
+          ctx.sourceType,
+          ctx.sourceNumber,
+          ctx.at,
+          ctx.userId,
+          ctx.at,
+          ctx.userId,
+        ),
+    };
+    const inserted = await insertInChunks<NewSerialEntryRow, { id: number; serial_number: string }>(
       db,
-      serialInsert,
-      rows,
+      spec,
+      entries,
       { chunk: INSERT_CHUNK, returning: ['id', 'serial_number'] },
     );
     // RETURNING's order is not promised: ids are matched by serial number (unique per item, and the rows of
     // one call belong to one item).
     const byNumber = new Map(inserted.map((r) => [r.serial_number, r.id]));
-    return rows.map((r) => byNumber.get(r.serial_number)!);
+    return entries.map((e) => byNumber.get(e.serialNumber)!);
+  },
+
+  /** The "created" history rows of serials just inserted (`ids` in the order of `entries`). */
+  async insertCreatedEvents(
+    db: Executor,
+    ctx: NewSerialsContext,
+    entries: readonly NewSerialEntryRow[],
+    ids: readonly number[],
+    dataOf: (index: number) => string | null,
+  ): Promise<void> {
+    const spec: BulkInsert<NewSerialEntryRow> = {
+      table: 'serial_events',
+      columns: EVENT_COLUMNS_CREATED,
+      values: (e, out, i) =>
+        out.push(
+          ids[i],
+          ctx.itemId,
+          'created',
+          ctx.at,
+          ctx.userId,
+          ctx.sourceType,
+          ctx.sourceNumber,
+          e.locationId,
+          'in_stock',
+          dataOf(i),
+        ),
+    };
+    await insertInChunks(db, spec, entries, { chunk: INSERT_CHUNK });
   },
 
   async insertEvents(db: Executor, events: NewSerialEventRow[]): Promise<void> {

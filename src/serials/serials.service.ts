@@ -109,6 +109,7 @@ export function createSerialsService(db: Db) {
         );
       }
       const at = nowIso();
+      const dateReceived = businessDateOf(at);
       const prepared = entries.map((e, i) => ({
         serialNumber: serials[i]!,
         locationId: (e.locationId ?? item.primary_location_id)!,
@@ -124,7 +125,7 @@ export function createSerialsService(db: Db) {
             source: { type: 'manual', number: null },
             userId: principal.userId,
             at,
-            dateReceived: businessDateOf(at),
+            dateReceived,
           }),
         );
       } catch (err) {
@@ -164,7 +165,7 @@ export function createSerialsService(db: Db) {
             customer_id: null,
             customer_name: null,
             warranty_end_date: null,
-            date_received: businessDateOf(at),
+            date_received: dateReceived,
             condition_notes: e.conditionNotes,
             source_document_type: 'manual',
             source_document_number: null,
