@@ -205,37 +205,49 @@ function sqliteRaw(file: string): RawDriver {
      where id = ? and status = 'reserved'`,
   );
 
+  // Multi-row statements of 1,000 rows (the product's chunk), prepared once per size: better-sqlite3's
+  // fastest way to write many rows, and no slower than a prepared single-row statement run per row.
+  const CHUNK = 1000;
+  const tuple = (n: number) => `(${new Array<string>(n).fill('?').join(', ')})`;
+  const multiRow = new Map<number, { serials: SQLite.Statement; events: SQLite.Statement }>();
+  const statementsFor = (rows: number) => {
+    let st = multiRow.get(rows);
+    if (!st) {
+      st = {
+        serials: db
+          .prepare(
+            `insert into serials (${INSERT_SERIAL_COLUMNS}) values ${new Array<string>(rows).fill(tuple(13)).join(', ')}
+             returning id, serial_number`,
+          )
+          .raw(true),
+        events: db.prepare(
+          `insert into serial_events (serial_id, item_id, kind, at, user_id, document_type, document_number,
+             from_location_id, to_location_id, from_status, to_status, data)
+           values ${new Array<string>(rows).fill(tuple(12)).join(', ')}`,
+        ),
+      };
+      multiRow.set(rows, st);
+    }
+    return st;
+  };
   const insertTx = db.transaction((ctx: RawInsertContext, entries: readonly RawSerialEntry[]) => {
-    for (const e of entries) {
-      const { lastInsertRowid } = insertSerial.run(
-        ctx.itemId,
-        e.serialNumber,
-        'in_stock',
-        1,
-        e.locationId,
-        ctx.dateReceived,
-        '',
-        'manual',
-        null,
-        ctx.at,
-        ctx.userId,
-        ctx.at,
-        ctx.userId,
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      const chunk = entries.slice(i, i + CHUNK);
+      const st = statementsFor(chunk.length);
+      const serialValues: unknown[] = [];
+      for (const e of chunk) {
+        serialValues.push(ctx.itemId, e.serialNumber, 'in_stock', 1, e.locationId, ctx.dateReceived, '');
+        serialValues.push('manual', null, ctx.at, ctx.userId, ctx.at, ctx.userId);
+      }
+      const idBySerial = new Map(
+        (st.serials.all(serialValues) as [number, string][]).map(([id, sn]) => [sn, id]),
       );
-      insertEvent.run(
-        lastInsertRowid,
-        ctx.itemId,
-        'created',
-        ctx.at,
-        ctx.userId,
-        'manual',
-        null,
-        null,
-        e.locationId,
-        null,
-        'in_stock',
-        null,
-      );
+      const eventValues: unknown[] = [];
+      for (const e of chunk) {
+        eventValues.push(idBySerial.get(e.serialNumber), ctx.itemId, 'created', ctx.at, ctx.userId);
+        eventValues.push('manual', null, null, e.locationId, null, 'in_stock', null);
+      }
+      st.events.run(eventValues);
     }
     for (const [locationId, n] of countsByLocation(entries)) {
       upsertCount.run(ctx.itemId, locationId, 'in_stock', n);
