@@ -264,6 +264,47 @@ describeEachDialect('items, Track Serials and stock', (dialect) => {
     expect(res.json<{ errors: { code: string }[] }>().errors[0]!.code).toBe('inactive_location');
   });
 
+  it('editing a location: a new code shows on its serials; a taken, empty or spaced code is refused', async () => {
+    const loc = await makeLocation(t.admin, 'TYPO-1');
+    const id = await makeItem(t.admin, 'LOC-2', { primaryLocationId: loc });
+    await addSerials(t.admin, id, ['RN-1']);
+    const renamed = await t.admin.patch(`/api/locations/${loc}`, { code: 'SHELF-1', name: 'Shelf one' });
+    expect(renamed.json()).toMatchObject({ code: 'SHELF-1', name: 'Shelf one' });
+    const serials = (await t.admin.get(`/api/items/${id}/serials`)).json<{
+      serials: { locationCode: string }[];
+    }>();
+    expect(serials.serials.map((s) => s.locationCode)).toEqual(['SHELF-1']);
+
+    const taken = await t.admin.patch(`/api/locations/${loc}`, { code: 'R1-1A' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({
+      code: 'LOCATION_CODE_TAKEN',
+      detail: 'A location with code "R1-1A" already exists.',
+    });
+    for (const [code, message] of [
+      ['  ', 'Enter a location code, e.g. R1-1A'],
+      ['R1 1A', 'A location code has no spaces, e.g. R1-1A'],
+    ] as const) {
+      const res = await t.admin.patch(`/api/locations/${loc}`, { code });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ detail: string }>().detail).toContain(message);
+    }
+    expect((await t.admin.get(`/api/locations/${loc}`)).json()).toMatchObject({ code: 'SHELF-1' });
+  });
+
+  it('editing a part type: name and description; a taken or empty name is refused', async () => {
+    const a = (await t.admin.post('/api/part-types', { name: 'Startres' })).json<{ id: number }>().id;
+    await t.admin.post('/api/part-types', { name: 'Fuses' });
+    const edited = await t.admin.patch(`/api/part-types/${a}`, { name: 'Starters', description: '12V' });
+    expect(edited.json()).toMatchObject({ name: 'Starters', description: '12V' });
+    const taken = await t.admin.patch(`/api/part-types/${a}`, { name: 'Fuses' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json<{ detail: string }>().detail).toBe('A part type named "Fuses" already exists.');
+    const empty = await t.admin.patch(`/api/part-types/${a}`, { name: ' ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json<{ detail: string }>().detail).toContain('Enter the part type name');
+  });
+
   it('without a primary location, each serial needs a location', async () => {
     const id = await makeItem(t.admin, 'NOLOC-1');
     const res = await t.admin.post(`/api/items/${id}/serials`, { serials: [{ serialNumber: 'N1' }] });
