@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiError } from '../../api/client';
 import { get, patch, post, toApiError } from '../../api/client';
 import type { Location, PartType } from '../../api/types';
+import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
 import { CustomFieldsEditor } from '../custom-fields/custom-fields-editor';
@@ -17,6 +18,7 @@ export function LocationsPage() {
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
+  const [editing, setEditing] = useState<Location | null>(null);
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['locations'] });
   const create = async (e: FormEvent) => {
@@ -81,7 +83,15 @@ export function LocationsPage() {
               <td>{l.name}</td>
               <td>{l.active ? 'Yes' : 'No'}</td>
               {canEdit && (
-                <td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-label={`Edit ${l.code}`}
+                    onClick={() => setEditing(l)}
+                  >
+                    Edit
+                  </button>
                   <button type="button" className="link-button" onClick={() => void toggle(l)}>
                     {l.active ? 'Deactivate' : 'Activate'}
                   </button>
@@ -91,7 +101,133 @@ export function LocationsPage() {
           ))}
         </tbody>
       </table>
+      {canEdit && <EditLocationDialog location={editing} onClose={() => setEditing(null)} />}
     </section>
+  );
+}
+
+/** The fields of an edit dialog, sent only when changed; the server's refusal is shown above the buttons. */
+function EditDialog({
+  title,
+  open,
+  onClose,
+  onSave,
+  children,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  onSave: () => Promise<void>;
+  children: ReactNode;
+}) {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onSave();
+      // A location's code and a part type's name show on serials, stock, documents and items: refetch them all.
+      await queryClient.invalidateQueries();
+      onClose();
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={(o) => !o && !busy && onClose()} title={title}>
+      <form onSubmit={(e) => void submit(e)} aria-label={title}>
+        {children}
+        <FormError error={error} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Save
+          </button>
+          <button type="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function EditLocationDialog({ location, onClose }: { location: Location | null; onClose: () => void }) {
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  useEffect(() => {
+    setCode(location?.code ?? '');
+    setName(location?.name ?? '');
+  }, [location]);
+
+  const save = async () => {
+    if (!location) return;
+    await patch(`/api/locations/${location.id}`, {
+      ...(code !== location.code && { code }),
+      ...(name !== location.name && { name }),
+    });
+  };
+
+  return (
+    <EditDialog
+      title={`Edit location ${location?.code ?? ''}`}
+      open={location !== null}
+      onClose={onClose}
+      onSave={save}
+    >
+      <label>
+        Code
+        <input autoFocus value={code} onChange={(e) => setCode(e.target.value)} />
+      </label>
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+    </EditDialog>
+  );
+}
+
+function EditPartTypeDialog({ partType, onClose }: { partType: PartType | null; onClose: () => void }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  useEffect(() => {
+    setName(partType?.name ?? '');
+    setDescription(partType?.description ?? '');
+  }, [partType]);
+
+  const save = async () => {
+    if (!partType) return;
+    await patch(`/api/part-types/${partType.id}`, {
+      ...(name !== partType.name && { name }),
+      ...(description !== partType.description && { description }),
+    });
+  };
+
+  return (
+    <EditDialog
+      title={`Edit part type ${partType?.name ?? ''}`}
+      open={partType !== null}
+      onClose={onClose}
+      onSave={save}
+    >
+      <label>
+        Name
+        <input autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        Description
+        <input value={description} onChange={(e) => setDescription(e.target.value)} />
+      </label>
+    </EditDialog>
   );
 }
 
@@ -106,6 +242,7 @@ export function PartTypesPage() {
   const [description, setDescription] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [fieldsOf, setFieldsOf] = useState<number | null>(null);
+  const [renaming, setRenaming] = useState<PartType | null>(null);
   const editing = list.data?.partTypes.find((p) => p.id === fieldsOf);
 
   const create = async (e: FormEvent) => {
@@ -151,6 +288,7 @@ export function PartTypesPage() {
             <th>Name</th>
             <th>Description</th>
             <th>Custom fields</th>
+            {canEdit && <th />}
           </tr>
         </thead>
         <tbody>
@@ -168,11 +306,24 @@ export function PartTypesPage() {
                   {p.id === fieldsOf ? 'Hide custom fields' : 'Custom fields'}
                 </button>
               </td>
+              {canEdit && (
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-label={`Edit ${p.name}`}
+                    onClick={() => setRenaming(p)}
+                  >
+                    Edit
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
       {editing && <CustomFieldsEditor key={editing.id} partType={editing} canEdit={canEdit} />}
+      {canEdit && <EditPartTypeDialog partType={renaming} onClose={() => setRenaming(null)} />}
     </section>
   );
 }

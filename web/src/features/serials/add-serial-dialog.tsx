@@ -8,6 +8,7 @@ import { expandSerials } from '../../components/serial-entry';
 
 // Text that may make more than one serial (a list, a range, S+N, ~) is worth a preview while typing.
 const looksLikeExpression = (value: string) => /[\s,+~]|\d-\D*\d/.test(value);
+const savingText = (count: number) => `Saving ${count.toLocaleString()} serial${count === 1 ? '' : 's'}…`;
 
 export function AddSerialDialog({
   item,
@@ -28,6 +29,8 @@ export function AddSerialDialog({
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  // What the dialog is doing while busy: reading the expression, then saving that many serials.
+  const [progress, setProgress] = useState<string | null>(null);
   // Some real serials look like ranges ("123-456", "00-11-22-33-44-55"): this saves the text as one serial.
   const [asTyped, setAsTyped] = useState(false);
   const [preview, setPreview] = useState<{ text: string; serials: string[] } | null>(null);
@@ -56,6 +59,7 @@ export function AddSerialDialog({
   const addNext = async () => {
     setBusy(true);
     setError(null);
+    setProgress(savingText(Number(nextCount)));
     try {
       await post(`/api/items/${item.id}/serials/next`, {
         count: Number(nextCount),
@@ -68,6 +72,7 @@ export function AddSerialDialog({
       setError(toApiError(err));
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -109,8 +114,10 @@ export function AddSerialDialog({
     }
     setBusy(true);
     setError(null);
+    setProgress(asTyped ? null : 'Reading the serials…');
     try {
       const numbers = await expandForSave();
+      setProgress(savingText(numbers.length));
       await post(`/api/items/${item.id}/serials`, {
         serials: numbers.map((n) => ({
           serialNumber: n,
@@ -124,11 +131,18 @@ export function AddSerialDialog({
       setError(toApiError(err));
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
+  // Closing mid-save would hide whether the serials were saved: the dialog stays until the server answers.
+  const requestOpenChange = (o: boolean) => {
+    if (!o && busy) return;
+    onOpenChange(o);
+  };
+
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Add Serial">
+    <Dialog open={open} onOpenChange={requestOpenChange} title="Add Serial">
       <form onSubmit={(e) => void submit(e)} aria-label="Add Serial">
         <label>
           Serial Number
@@ -141,7 +155,12 @@ export function AddSerialDialog({
           />
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={asTyped} onChange={(e) => setAsTyped(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={asTyped}
+            disabled={busy}
+            onChange={(e) => setAsTyped(e.target.checked)}
+          />
           Take as typed (one serial, no ranges)
         </label>
         {previewed && (previewed.length !== 1 || previewed[0] !== text) && (
@@ -153,7 +172,7 @@ export function AddSerialDialog({
         )}
         <label>
           Location
-          <select value={locationId} onChange={(e) => setLocationId(e.target.value)}>
+          <select value={locationId} disabled={busy} onChange={(e) => setLocationId(e.target.value)}>
             <option value="">Choose…</option>
             {locations.data?.locations.map((l) => (
               <option key={l.id} value={l.id}>
@@ -164,7 +183,7 @@ export function AddSerialDialog({
         </label>
         <label>
           Condition Notes
-          <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={3} />
+          <textarea value={notes} readOnly={busy} onChange={(e) => setNotes(e.target.value)} rows={3} />
         </label>
         {item.serialPattern && (
           <div className="inline-form">
@@ -177,6 +196,7 @@ export function AddSerialDialog({
               max={10000}
               aria-label="How many next serials"
               value={nextCount}
+              readOnly={busy}
               onChange={(e) => setNextCount(e.target.value)}
               style={{ width: 80 }}
             />
@@ -185,12 +205,15 @@ export function AddSerialDialog({
             </button>
           </div>
         )}
+        <p role="status" className="saving-status">
+          {progress}
+        </p>
         <FormError error={error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             Save
           </button>
-          <button type="button" onClick={() => onOpenChange(false)}>
+          <button type="button" disabled={busy} onClick={() => onOpenChange(false)}>
             Cancel
           </button>
         </div>

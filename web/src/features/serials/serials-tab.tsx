@@ -48,6 +48,11 @@ export interface SerialFilters {
 
 const PAGE = 200;
 const ROW_HEIGHT = 36;
+// The limits of the API's warrantyExpiringWithinDays (0 is today only, which the fixed choices do not need).
+const WARRANTY_DAYS_MIN = 1;
+const WARRANTY_DAYS_MAX = 3650;
+const isWarrantyDays = (text: string) =>
+  /^\d+$/.test(text.trim()) && Number(text) >= WARRANTY_DAYS_MIN && Number(text) <= WARRANTY_DAYS_MAX;
 
 export function serialListUrl(itemId: number, f: SerialFilters, cursor?: string, limit = PAGE): string {
   return `/api/items/${itemId}/serials${qs({
@@ -103,7 +108,12 @@ export function SerialsTab({
   const [status, setStatus] = useState('');
   const [locationId, setLocationId] = useState('');
   const [text, setText] = useState('');
-  const [warrantyDays, setWarrantyDays] = useState('');
+  // The warranty window: one of the usual choices, or "custom" with any whole number of days the API takes.
+  const [warrantyChoice, setWarrantyChoice] = useState('');
+  const [customDaysText, setCustomDaysText] = useState('');
+  const customDays = useDebounced(customDaysText, 250);
+  const customDaysValid = isWarrantyDays(customDays);
+  const warrantyDays = warrantyChoice === 'custom' ? (customDaysValid ? customDays : '') : warrantyChoice;
   const [sort, setSort] = useState<SortKey>('serialNumber');
   const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
   const q = useDebounced(text, 250);
@@ -356,15 +366,39 @@ export function SerialsTab({
         </select>
         <select
           aria-label="Warranty expiring within"
-          value={warrantyDays}
-          onChange={(e) => setWarrantyDays(e.target.value)}
+          value={warrantyChoice}
+          onChange={(e) => setWarrantyChoice(e.target.value)}
         >
           <option value="">Any warranty</option>
           <option value="30">Warranty expiring within 30 days</option>
           <option value="60">Warranty expiring within 60 days</option>
           <option value="90">Warranty expiring within 90 days</option>
           <option value="365">Warranty expiring within a year</option>
+          <option value="custom">Warranty expiring within… (custom days)</option>
         </select>
+        {warrantyChoice === 'custom' && (
+          <label className="warranty-days">
+            <input
+              type="number"
+              min={WARRANTY_DAYS_MIN}
+              max={WARRANTY_DAYS_MAX}
+              step={1}
+              inputMode="numeric"
+              autoFocus
+              aria-label="Warranty expiring within days"
+              aria-invalid={customDaysText !== '' && !isWarrantyDays(customDaysText)}
+              title={`A whole number of days, ${WARRANTY_DAYS_MIN} to ${WARRANTY_DAYS_MAX}`}
+              value={customDaysText}
+              onChange={(e) => setCustomDaysText(e.target.value)}
+            />
+            days
+            {customDaysText !== '' && !isWarrantyDays(customDaysText) && (
+              <span className="field-error" role="alert">
+                Enter a whole number of days, {WARRANTY_DAYS_MIN} to {WARRANTY_DAYS_MAX}
+              </span>
+            )}
+          </label>
+        )}
         <input
           type="search"
           aria-label="Search serials"
