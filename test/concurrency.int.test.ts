@@ -333,3 +333,144 @@ describeEachDialect('concurrency', (dialect) => {
     });
   }
 });
+
+/**
+ * Transfers without a stated source (one document per source location) on overlapping selections: every
+ * request shares serials with every other and all go to one destination, so exactly one can win; each
+ * loser either read before the winner committed (its conditional move finds a changed version:
+ * STALE_SERIAL, naming the serials) or after (the serials are at the destination already).
+ */
+describeEachDialect('concurrency: transfers from several locations', (dialect) => {
+  let t: TestApp;
+  let second: { app: FastifyInstance; runtime: Runtime } | undefined;
+  const clients: Client[] = [];
+  let a: number;
+  let b: number;
+  let dest: number;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    clients.push(t.admin);
+    a = await makeLocation(t.admin, 'MS-A');
+    b = await makeLocation(t.admin, 'MS-B');
+    dest = await makeLocation(t.admin, 'MS-DEST');
+    if (dialect === 'postgres') {
+      // A second app server on the same database, so half the requests race from another pool.
+      const runtime = await openRuntime({ ...t.runtime.config });
+      try {
+        const app = await buildApp(runtime.config, runtime.database, runtime.services);
+        second = { app, runtime };
+        await app.ready();
+      } catch (err) {
+        await runtime.close();
+        throw err;
+      }
+      clients.push(await loginOn(second.app, 'admin', ADMIN_PASSWORD));
+    }
+  });
+  afterAll(async () => {
+    await second?.app.close();
+    await second?.runtime.close();
+    await t?.close();
+  });
+
+  it(`${PARALLEL} parallel multi-source transfers of overlapping serials: exactly one wins`, async () => {
+    const reader = t.admin;
+    const itemId = await makeItem(reader, 'MS-RACE', { primaryLocationId: a });
+    const serials = await addSerials(reader, itemId, [
+      'MS-1',
+      'MS-2',
+      { serialNumber: 'MS-3', locationId: b },
+      { serialNumber: 'MS-4', locationId: b },
+    ]);
+    const origin = new Map(serials.map((s, i) => [s.id, i < 2 ? a : b]));
+    for (const loc of [a, b]) {
+      const adj = await reader.post('/api/stock-adjustments', {
+        itemId,
+        locationId: loc,
+        delta: 2,
+        reason: 'Opening stock',
+      });
+      expect(adj.statusCode).toBe(201);
+    }
+    const newest = async () =>
+      (await reader.get('/api/transfers?limit=1')).json<{ transfers: { id: number }[] }>().transfers[0]?.id ??
+      0;
+    const before = await newest();
+
+    // Request i takes three of the four serials, starting at a different one and in a different order:
+    // any two selections overlap, and most span both locations.
+    const ids = serials.map((s) => s.id);
+    const selections = Array.from({ length: PARALLEL }, (_, i) => {
+      const rotated = [...ids.slice(i % 4), ...ids.slice(0, i % 4)].slice(0, 3);
+      return i % 2 === 0 ? rotated : rotated.reverse();
+    });
+    const responses = await Promise.all(
+      selections.map((serialIds, i) =>
+        clients[i % clients.length]!.post('/api/transfers', { toLocationId: dest, serialIds }),
+      ),
+    );
+    expect(tally(responses)).toEqual({ 201: 1, 409: PARALLEL - 1 });
+    for (const r of responses.filter((x) => x.statusCode === 409)) {
+      const problem = r.json<{ code: string; errors?: { field: string; code: string }[] }>();
+      expect(['TRANSFER_REJECTED', 'STALE_SERIAL']).toContain(problem.code);
+      expect(problem.errors?.length).toBeGreaterThan(0);
+      const expectedCode = problem.code === 'STALE_SERIAL' ? 'changed_meanwhile' : 'already_at_destination';
+      for (const e of problem.errors!) expect(e.code).toBe(expectedCode);
+    }
+    const winnerIndex = responses.findIndex((r) => r.statusCode === 201);
+    const won = new Set(selections[winnerIndex]);
+    const batch = responses[winnerIndex]!.json<{
+      transfers: { id: number; number: string; fromLocationId: number; serials: { id: number }[] }[];
+    }>();
+    const documentOf = new Map(batch.transfers.flatMap((tr) => tr.serials.map((s) => [s.id, tr] as const)));
+    expect([...documentOf.keys()].sort()).toEqual([...won].sort());
+
+    for (const id of ids) {
+      const res = await reader.get(`/api/serials/${id}`);
+      const d = res.json<SerialDetailJson>();
+      const moves = d.history.filter((e) => e.kind === 'transferred');
+      if (won.has(id)) {
+        const doc = documentOf.get(id)!;
+        expect(doc.fromLocationId).toBe(origin.get(id));
+        expect(d.serial).toMatchObject({ locationId: dest, status: 'in_stock', version: 2 });
+        expect(moves).toHaveLength(1);
+        expect(moves[0]).toMatchObject({
+          document: { type: 'transfer', number: doc.number },
+          fromLocationId: origin.get(id),
+          toLocationId: dest,
+        });
+      } else {
+        expect(d.serial).toMatchObject({ locationId: origin.get(id), version: 1 });
+        expect(moves).toHaveLength(0);
+      }
+    }
+
+    // Counts and quantity on hand moved exactly once per winning unit.
+    const present = (loc: number) =>
+      [...ids].filter((id) => (won.has(id) ? dest : origin.get(id)) === loc).length;
+    for (const loc of [a, b, dest]) {
+      const c = (await reader.get(`/api/items/${itemId}/serials?locationId=${loc}`)).json<{
+        counts: CountsJson;
+      }>().counts;
+      expect({ loc, n: c.byStatus['in_stock'] ?? 0 }).toEqual({ loc, n: present(loc) });
+    }
+    const stock = (await reader.get(`/api/items/${itemId}/stock`)).json<StockJson>();
+    expect(stock.quantityOnHand).toBe(4);
+    for (const l of stock.locations) {
+      expect({ loc: l.locationId, q: l.quantityOnHand, mismatch: l.mismatch }).toEqual({
+        loc: l.locationId,
+        q: present(l.locationId),
+        mismatch: 0,
+      });
+    }
+    // Only the winner's documents were written.
+    const list = (await reader.get('/api/transfers?limit=50')).json<{ transfers: { id: number }[] }>();
+    expect(
+      list.transfers
+        .filter((tr) => tr.id > before)
+        .map((tr) => tr.id)
+        .sort(),
+    ).toEqual(batch.transfers.map((tr) => tr.id).sort());
+  });
+});

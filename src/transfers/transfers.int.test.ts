@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import {
   addSerials,
@@ -415,5 +415,231 @@ describeEachDialect('transfers', (dialect) => {
     });
     expect(allowed.statusCode).toBe(201);
     expect(allowed.json<TransferJson>().username).toBe(clerk.username);
+  });
+
+  describe('from several locations (no fromLocationId)', () => {
+    interface BatchJson {
+      transfers: TransferJson[];
+    }
+    const serialsAt = async (item: number, location: number) =>
+      (await t.admin.get(`/api/items/${item}/serials?locationId=${location}`)).json<{
+        counts: { total: number };
+      }>().counts.total;
+    const allTransfers = async () =>
+      (await t.admin.get('/api/transfers?limit=100')).json<{ transfers: TransferJson[] }>().transfers;
+
+    it('moves a mixed selection to one destination: one document per source, one history row per serial', async () => {
+      const c = await makeLocation(t.admin, 'R1-1C');
+      const dest = await makeLocation(t.admin, 'DOCK-1');
+      const itemA = await makeItem(t.admin, 'MIX-1', { primaryLocationId: a });
+      const itemB = await makeItem(t.admin, 'MIX-2', { primaryLocationId: c });
+      const [a1, a2, b1] = await addSerials(t.admin, itemA, [
+        'MIX-A1',
+        'MIX-A2',
+        { serialNumber: 'MIX-B1', locationId: b },
+      ]);
+      const [c1, cStays] = await addSerials(t.admin, itemB, ['MIX-C1', 'MIX-C2']);
+      for (const [item, loc, delta] of [
+        [itemA, a, 2],
+        [itemA, b, 1],
+        [itemB, c, 2],
+      ] as const) {
+        const adj = await t.admin.post('/api/stock-adjustments', {
+          itemId: item,
+          locationId: loc,
+          delta,
+          reason: 'Opening stock',
+        });
+        expect(adj.statusCode).toBe(201);
+      }
+      const before = await allTransfers();
+
+      const res = await t.admin.post('/api/transfers', {
+        toLocationId: dest,
+        // Shuffled, with a duplicate: the documents still come out one per source, in location code order.
+        serialIds: [c1!.id, b1!.id, a2!.id, a1!.id, c1!.id],
+        note: ' consolidate at the dock ',
+      });
+      expect(res.statusCode).toBe(201);
+      const batch = res.json<BatchJson>();
+      expect(batch.transfers.map((x) => [x.fromLocationCode, x.toLocationCode])).toEqual([
+        ['R1-1A', 'DOCK-1'],
+        ['R1-1B', 'DOCK-1'],
+        ['R1-1C', 'DOCK-1'],
+      ]);
+      const numbers = batch.transfers.map((x) => x.number);
+      expect(new Set(numbers).size).toBe(3);
+      expect(batch.transfers.map((x) => x.serials!.map((sr) => sr.serialNumber).sort())).toEqual([
+        ['MIX-A1', 'MIX-A2'],
+        ['MIX-B1'],
+        ['MIX-C1'],
+      ]);
+      for (const x of batch.transfers) {
+        expect(x).toMatchObject({ username: 'admin', toLocationId: dest, note: 'consolidate at the dock' });
+        // Each document is a normal transfer: readable by id, listed.
+        expect((await t.admin.get(`/api/transfers/${x.id}`)).json<TransferJson>()).toEqual(x);
+      }
+      const after = await allTransfers();
+      expect(after.length - before.length).toBe(3);
+      expect(
+        after
+          .slice(0, 3)
+          .map((x) => x.number)
+          .sort(),
+      ).toEqual([...numbers].sort());
+
+      const expected: [{ id: number }, string, string][] = [
+        [a1!, 'R1-1A', numbers[0]!],
+        [a2!, 'R1-1A', numbers[0]!],
+        [b1!, 'R1-1B', numbers[1]!],
+        [c1!, 'R1-1C', numbers[2]!],
+      ];
+      for (const [serial, from, number] of expected) {
+        const d = await detail(serial.id);
+        expect(d.serial).toMatchObject({
+          status: 'in_stock',
+          locationCode: 'DOCK-1',
+          usedOn: { type: 'transfer', number },
+          version: 2,
+        });
+        expect(d.history.map((h) => h.kind)).toEqual(['created', 'transferred']);
+        expect(d.history[1]).toMatchObject({
+          document: { type: 'transfer', number },
+          fromLocationCode: from,
+          toLocationCode: 'DOCK-1',
+          fromStatus: 'in_stock',
+          toStatus: 'in_stock',
+          data: { note: 'consolidate at the dock' },
+        });
+      }
+      expect((await detail(cStays!.id)).serial.locationCode).toBe('R1-1C');
+
+      // Serial counts per location, and the quantity on hand, followed each unit from its own source.
+      expect([await serialsAt(itemA, a), await serialsAt(itemA, b), await serialsAt(itemA, dest)]).toEqual([
+        0, 0, 3,
+      ]);
+      expect([await serialsAt(itemB, c), await serialsAt(itemB, dest)]).toEqual([1, 1]);
+      expect((await stockOf(itemA)).locations).toEqual([
+        expect.objectContaining({
+          locationCode: 'DOCK-1',
+          quantityOnHand: 3,
+          serialsPresent: 3,
+          mismatch: 0,
+        }),
+      ]);
+      expect((await stockOf(itemB)).locations).toEqual([
+        expect.objectContaining({
+          locationCode: 'DOCK-1',
+          quantityOnHand: 1,
+          serialsPresent: 1,
+          mismatch: 0,
+        }),
+        expect.objectContaining({ locationCode: 'R1-1C', quantityOnHand: 1, serialsPresent: 1, mismatch: 0 }),
+      ]);
+    });
+
+    it('answers a selection from one location as a batch of one', async () => {
+      const [s] = await addSerials(t.admin, itemId, ['ONE-SRC']);
+      const res = await t.admin.post('/api/transfers', { toLocationId: b, serialIds: [s!.id] });
+      expect(res.statusCode).toBe(201);
+      const batch = res.json<BatchJson>();
+      expect(batch.transfers).toHaveLength(1);
+      expect(batch.transfers[0]).toMatchObject({ fromLocationCode: 'R1-1A', toLocationCode: 'R1-1B' });
+      expect((await detail(s!.id)).serial.locationCode).toBe('R1-1B');
+    });
+
+    it('one bad serial fails the whole request with its reason and changes nothing', async () => {
+      const dest = await makeLocation(t.admin, 'R2-1A');
+      const item = await makeItem(t.admin, 'MIX-REJ', { primaryLocationId: a });
+      const [atA, atB, already, sold] = await addSerials(t.admin, item, [
+        'REJ-A',
+        { serialNumber: 'REJ-B', locationId: b },
+        { serialNumber: 'REJ-HERE', locationId: dest },
+        { serialNumber: 'REJ-SOLD', locationId: b },
+      ]);
+      for (const loc of [a, b, dest]) {
+        await t.admin.post('/api/stock-adjustments', {
+          itemId: item,
+          locationId: loc,
+          delta: 1,
+          reason: 'Count',
+        });
+      }
+      const customer = (await t.admin.post('/api/customers', { name: 'Mixed Garage' })).json<{
+        id: number;
+      }>();
+      const sale = await t.admin.post('/api/sales', {
+        customerId: customer.id,
+        complete: true,
+        lines: [{ itemId: item, serialIds: [sold!.id] }],
+      });
+      expect(sale.statusCode).toBe(201);
+      const all = [atA!, atB!, already!, sold!];
+      const detailsBefore = await Promise.all(all.map((x) => detail(x.id)));
+      const stockBefore = await stockOf(item);
+      const transfersBefore = await allTransfers();
+      const expectNothingChanged = async () => {
+        expect(await Promise.all(all.map((x) => detail(x.id)))).toEqual(detailsBefore);
+        expect(await stockOf(item)).toEqual(stockBefore);
+        expect(await allTransfers()).toEqual(transfersBefore);
+      };
+
+      // REJ-A and REJ-B could move; REJ-HERE is already at the destination.
+      const one = await t.admin.post('/api/transfers', {
+        toLocationId: dest,
+        serialIds: [atA!.id, atB!.id, already!.id],
+      });
+      expect(one.statusCode).toBe(409);
+      expect(one.headers['content-type']).toContain('application/problem+json');
+      const problem = one.json<ProblemJson>();
+      expect(problem).toMatchObject({
+        code: 'TRANSFER_REJECTED',
+        errors: [{ field: 'REJ-HERE', code: 'already_at_destination' }],
+      });
+      expect(problem.detail).toContain('Nothing was transferred');
+      expect(problem.errors![0]!.message).toContain('already at R2-1A');
+      await expectNothingChanged();
+
+      const several = await t.admin.post('/api/transfers', {
+        toLocationId: dest,
+        serialIds: [atA!.id, atB!.id, already!.id, sold!.id, 999999],
+      });
+      expect(several.statusCode).toBe(409);
+      const byField = Object.fromEntries(
+        (several.json<ProblemJson>().errors ?? []).map((e) => [e.field, e.code]),
+      );
+      expect(byField).toEqual({
+        'REJ-HERE': 'already_at_destination',
+        'REJ-SOLD': 'not_movable',
+        '999999': 'not_found',
+      });
+      await expectNothingChanged();
+    });
+
+    it('refuses an inactive or unknown destination and an empty selection with 422', async () => {
+      const [s] = await addSerials(t.admin, itemId, ['MIX-VAL']);
+      const closed = await makeLocation(t.admin, 'CLOSED-2');
+      expect((await t.admin.patch(`/api/locations/${closed}`, { active: false })).statusCode).toBe(200);
+      const inactive = await t.admin.post('/api/transfers', { toLocationId: closed, serialIds: [s!.id] });
+      expect(inactive.statusCode).toBe(422);
+      expect(inactive.json<ProblemJson>()).toMatchObject({
+        code: 'INACTIVE_LOCATION',
+        errors: [{ field: 'toLocationId', code: 'inactive_location' }],
+      });
+      const unknown = await t.admin.post('/api/transfers', { toLocationId: 999999, serialIds: [s!.id] });
+      expect(unknown.json<ProblemJson>()).toMatchObject({ status: 422, code: 'UNKNOWN_LOCATION' });
+      const empty = await t.admin.post('/api/transfers', { toLocationId: b, serialIds: [] });
+      expect(empty.json<ProblemJson>()).toMatchObject({ status: 422, code: 'NO_SERIALS' });
+      expect((await detail(s!.id)).history.map((h) => h.kind)).toEqual(['created']);
+    });
+
+    it('needs the transfer permission', async () => {
+      const [s] = await addSerials(t.admin, itemId, ['MIX-PERM']);
+      const viewer = await t.userWith(['INV_VIEW']);
+      expect((await viewer.post('/api/transfers', { toLocationId: b, serialIds: [s!.id] })).statusCode).toBe(
+        403,
+      );
+      expect((await detail(s!.id)).serial.locationCode).toBe('R1-1A');
+    });
   });
 });

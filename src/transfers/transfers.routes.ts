@@ -4,7 +4,12 @@ import { z } from 'zod';
 import type { Services } from '../app.js';
 import { cursorQuery, errorResponses, idParams, limitQuery } from '../http/common.schemas.js';
 import { principalOf } from '../http/auth-hooks.js';
-import { createTransferBody, transferDetailSchema, transferSchema } from './transfers.schemas.js';
+import {
+  createTransferBody,
+  transferBatchSchema,
+  transferDetailSchema,
+  transferSchema,
+} from './transfers.schemas.js';
 
 export function registerTransfersRoutes(app: FastifyInstance, { transfers }: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -14,12 +19,23 @@ export function registerTransfersRoutes(app: FastifyInstance, { transfers }: Ser
     config: { access: 'INV_TRANSFER' },
     schema: {
       tags,
-      summary: 'Move serials between locations as one document; all or nothing with a reason per serial',
+      summary:
+        'Move serials to another location: from one stated source as one document, or without ' +
+        '`fromLocationId` from wherever each is, one document per source; all or nothing with a reason per serial',
       body: createTransferBody,
-      response: { 201: transferDetailSchema, ...errorResponses },
+      response: { 201: z.union([transferDetailSchema, transferBatchSchema]), ...errorResponses },
     },
-    handler: async (req, reply) =>
-      reply.status(201).send(await transfers.transfer(principalOf(req), req.body)),
+    handler: async (req, reply) => {
+      const { fromLocationId, ...rest } = req.body;
+      const principal = principalOf(req);
+      return reply
+        .status(201)
+        .send(
+          fromLocationId === undefined
+            ? await transfers.transferFromEachSource(principal, rest)
+            : await transfers.transfer(principal, { ...rest, fromLocationId }),
+        );
+    },
   });
 
   r.get('/api/transfers', {

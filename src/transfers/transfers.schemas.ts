@@ -27,8 +27,22 @@ export const transferDetailSchema = transferSchema
   })
   .meta({ id: 'TransferDetail' });
 
+/** What the multi-source form answers: one transfer per source location, in the order they were numbered. */
+export const transferBatchSchema = z
+  .object({
+    transfers: z
+      .array(transferDetailSchema)
+      .describe('One transfer document per source location, each holding the serials that left it.'),
+  })
+  .meta({ id: 'TransferBatch' });
+
 export const createTransferBody = z.object({
-  fromLocationId: idSchema,
+  fromLocationId: idSchema
+    .optional()
+    .describe(
+      'Where every serial is now; the answer is one TransferDetail. Leave it out to move serials from ' +
+        'wherever each one is: one transfer per source location, all or nothing, answered as a TransferBatch.',
+    ),
   toLocationId: idSchema,
   serialIds: z.array(idSchema).max(MAX_TRANSFER_SERIALS),
   note: z.string().max(1000).optional(),

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
@@ -30,6 +30,180 @@ const toTransferView = (t: TransferRow) => ({
   note: t.note,
 });
 
+type SerialReadRow = Awaited<ReturnType<typeof serialsRepository.findManyByIds>>[number];
+type ItemReadRow = Awaited<ReturnType<typeof itemsRepository.findManyByIds>>[number];
+
+/** The requested ids once each; refuses an empty or oversized request before any database work. */
+function requestedSerials(ids: number[]): number[] {
+  const serialIds = [...new Set(ids)];
+  if (serialIds.length === 0) {
+    throw invalid('NO_SERIALS', 'Select at least one serial to transfer.', [
+      { field: 'serialIds', code: 'empty', message: 'Nothing selected' },
+    ]);
+  }
+  if (serialIds.length > MAX_TRANSFER_SERIALS) {
+    throw invalid(
+      'TOO_MANY_SERIALS',
+      `One transfer moves at most ${MAX_TRANSFER_SERIALS} serials; split it.`,
+    );
+  }
+  return serialIds;
+}
+
+async function readSerials(tx: Executor, serialIds: number[]) {
+  const rows = await serialsRepository.findManyByIds(tx, serialIds);
+  const items = new Map(
+    (await itemsRepository.findManyByIds(tx, [...new Set(rows.map((r) => r.item_id))])).map((i) => [i.id, i]),
+  );
+  return { byId: new Map(rows.map((r) => [r.id, r])), items };
+}
+
+/**
+ * The reasons, one per serial, why a transfer cannot take these serials; `placeError` is the location rule of
+ * the form used (not at the stated source, or already at the destination).
+ */
+function transferRefusals(
+  serialIds: number[],
+  byId: Map<number, SerialReadRow>,
+  items: Map<number, ItemReadRow>,
+  placeError: (s: SerialReadRow) => FieldError | null,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const id of serialIds) {
+    const s = byId.get(id);
+    const item = s ? items.get(s.item_id) : undefined;
+    const misplaced = s ? placeError(s) : null;
+    if (!s) {
+      errors.push({ field: String(id), code: 'not_found', message: `Serial ${id} does not exist.` });
+    } else if (item?.track_serials !== 1) {
+      errors.push({
+        field: s.serial_number,
+        code: 'tracking_off',
+        message: `${s.serial_number}: ${item?.sku ?? 'its item'} does not track serials (Track Serials is off).`,
+      });
+    } else if (misplaced) {
+      errors.push(misplaced);
+    } else if (!isSerialStatus(s.status) || !STATUS_INFO[s.status].movable) {
+      errors.push({
+        field: s.serial_number,
+        code: 'not_movable',
+        message: `${s.serial_number} is ${statusLabel(s.status)} and cannot be transferred.`,
+      });
+    }
+  }
+  return errors;
+}
+
+const statusLabel = (status: string) => (isSerialStatus(status) ? STATUS_INFO[status].label : status);
+
+const rejected = (errors: FieldError[]) =>
+  conflict('TRANSFER_REJECTED', `Nothing was transferred: ${errors.length} serial(s) cannot move.`, errors);
+
+/**
+ * Writes the documents of serials already moved: the transfer rows with their lines, one history row per
+ * serial, the serial counts and the quantity on hand. Returns the transfer ids in the documents' order.
+ */
+async function recordTransfers(
+  tx: Executor,
+  userId: number,
+  t: {
+    at: string;
+    toLocationId: number;
+    note: string;
+    documents: { number: string; fromLocationId: number; serials: SerialReadRow[] }[];
+  },
+): Promise<number[]> {
+  const ids: number[] = [];
+  const events: NewSerialEventRow[] = [];
+  const counts = new CountDeltas();
+  // item → source location → units moved
+  const perItem = new Map<number, Map<number, number>>();
+  for (const doc of t.documents) {
+    ids.push(
+      await transfersRepository.insert(
+        tx,
+        {
+          number: doc.number,
+          at: t.at,
+          userId,
+          fromLocationId: doc.fromLocationId,
+          toLocationId: t.toLocationId,
+          note: t.note,
+        },
+        doc.serials.map((s) => s.id),
+      ),
+    );
+    for (const s of doc.serials) {
+      events.push({
+        serial_id: s.id,
+        item_id: s.item_id,
+        kind: 'transferred',
+        at: t.at,
+        user_id: userId,
+        document_type: 'transfer',
+        document_number: doc.number,
+        from_location_id: doc.fromLocationId,
+        to_location_id: t.toLocationId,
+        from_status: s.status,
+        to_status: s.status,
+        data: t.note ? JSON.stringify({ note: t.note }) : null,
+      });
+      counts.move(
+        s.item_id,
+        { locationId: doc.fromLocationId, status: s.status },
+        { locationId: t.toLocationId, status: s.status },
+      );
+      const sources = perItem.get(s.item_id) ?? new Map<number, number>();
+      sources.set(doc.fromLocationId, (sources.get(doc.fromLocationId) ?? 0) + 1);
+      perItem.set(s.item_id, sources);
+    }
+  }
+  await serialsRepository.insertEvents(tx, events);
+  await counts.apply(tx);
+  // Quantity on hand follows the units as far as each source has it: serials added without stock
+  // (a mismatch the stock view already shows) never drive a source below zero.
+  for (const [itemId, sources] of [...perItem.entries()].sort((a, b) => a[0] - b[0])) {
+    let arrived = 0;
+    for (const [fromId, n] of [...sources.entries()].sort((a, b) => a[0] - b[0])) {
+      arrived += await removeUpTo(tx, itemId, fromId, n);
+    }
+    if (arrived > 0) await stockRepository.addQuantity(tx, itemId, t.toLocationId, arrived);
+  }
+  return ids;
+}
+
+/**
+ * The 409 for a conditional move that left some serials behind, naming each one that changed (the ones that
+ * did move carry this document's number by now) and what it is now.
+ */
+async function changedMeanwhile(tx: Executor, serials: SerialReadRow[], number: string) {
+  const now = new Map(
+    (
+      await serialsRepository.findManyByIds(
+        tx,
+        serials.map((s) => s.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const errors: FieldError[] = [];
+  for (const s of serials) {
+    const r = now.get(s.id);
+    if (r?.last_document_number === number) continue;
+    errors.push({
+      field: s.serial_number,
+      code: 'changed_meanwhile',
+      message: r
+        ? `${s.serial_number} was changed by someone else at the same time (now ${statusLabel(r.status)} at ${r.location_code}).`
+        : `${s.serial_number} was deleted by someone else at the same time.`,
+    });
+  }
+  return conflict(
+    'STALE_SERIAL',
+    `Nothing was transferred: ${errors.length} serial(s) were changed by someone else at the same time. Reload and try again.`,
+    errors,
+  );
+}
+
 export function createTransfersService(db: Db) {
   const service = {
     /**
@@ -42,18 +216,7 @@ export function createTransfersService(db: Db) {
       principal: Principal,
       input: { fromLocationId: number; toLocationId: number; serialIds: number[]; note?: string | undefined },
     ) {
-      const serialIds = [...new Set(input.serialIds)];
-      if (serialIds.length === 0) {
-        throw invalid('NO_SERIALS', 'Select at least one serial to transfer.', [
-          { field: 'serialIds', code: 'empty', message: 'Nothing selected' },
-        ]);
-      }
-      if (serialIds.length > MAX_TRANSFER_SERIALS) {
-        throw invalid(
-          'TOO_MANY_SERIALS',
-          `One transfer moves at most ${MAX_TRANSFER_SERIALS} serials; split it.`,
-        );
-      }
+      const serialIds = requestedSerials(input.serialIds);
       if (input.fromLocationId === input.toLocationId) {
         throw invalid('SAME_LOCATION', 'The destination must differ from the source location.', [
           { field: 'toLocationId', code: 'same_location', message: 'Pick another location' },
@@ -68,47 +231,17 @@ export function createTransfersService(db: Db) {
           ]);
         }
         const to = await requireActiveLocation(tx, input.toLocationId, 'toLocationId');
-        const rows = await serialsRepository.findManyByIds(tx, serialIds);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        const items = new Map(
-          (await itemsRepository.findManyByIds(tx, [...new Set(rows.map((r) => r.item_id))])).map((i) => [
-            i.id,
-            i,
-          ]),
+        const { byId, items } = await readSerials(tx, serialIds);
+        const errors = transferRefusals(serialIds, byId, items, (s) =>
+          s.location_id === fromLoc.id
+            ? null
+            : {
+                field: s.serial_number,
+                code: 'wrong_location',
+                message: `${s.serial_number} is at ${s.location_code}, not at ${fromLoc.code}.`,
+              },
         );
-        const errors: FieldError[] = [];
-        for (const id of serialIds) {
-          const s = byId.get(id);
-          const item = s ? items.get(s.item_id) : undefined;
-          if (!s) {
-            errors.push({ field: String(id), code: 'not_found', message: `Serial ${id} does not exist.` });
-          } else if (item?.track_serials !== 1) {
-            errors.push({
-              field: s.serial_number,
-              code: 'tracking_off',
-              message: `${s.serial_number}: ${item?.sku ?? 'its item'} does not track serials (Track Serials is off).`,
-            });
-          } else if (s.location_id !== fromLoc.id) {
-            errors.push({
-              field: s.serial_number,
-              code: 'wrong_location',
-              message: `${s.serial_number} is at ${s.location_code}, not at ${fromLoc.code}.`,
-            });
-          } else if (!isSerialStatus(s.status) || !STATUS_INFO[s.status].movable) {
-            errors.push({
-              field: s.serial_number,
-              code: 'not_movable',
-              message: `${s.serial_number} is ${isSerialStatus(s.status) ? STATUS_INFO[s.status].label : s.status} and cannot be transferred.`,
-            });
-          }
-        }
-        if (errors.length > 0) {
-          throw conflict(
-            'TRANSFER_REJECTED',
-            `Nothing was transferred: ${errors.length} serial(s) cannot move.`,
-            errors,
-          );
-        }
+        if (errors.length > 0) throw rejected(errors);
         const number = await nextDocumentNumber(tx, 'transfer', 'TR-');
         const at = nowIso();
         const moved = await serialsRepository.moveMany(tx, serialIds, {
@@ -129,55 +262,81 @@ export function createTransfersService(db: Db) {
         // Re-read under the row locks the move just took: a concurrent status change to another movable
         // status (e.g. Damaged) may have landed after the first read; history and counts need the real one.
         for (const r of await serialsRepository.findManyByIds(tx, serialIds)) byId.set(r.id, r);
-        const id = await transfersRepository.insert(
-          tx,
-          {
-            number,
-            at,
-            userId: principal.userId,
-            fromLocationId: fromLoc.id,
-            toLocationId: to.id,
-            note: input.note?.trim() ?? '',
-          },
-          serialIds,
-        );
-        const events: NewSerialEventRow[] = [];
-        const counts = new CountDeltas();
-        const perItem = new Map<number, number>();
-        for (const sid of serialIds) {
-          const s = byId.get(sid)!;
-          events.push({
-            serial_id: sid,
-            item_id: s.item_id,
-            kind: 'transferred',
-            at,
-            user_id: principal.userId,
-            document_type: 'transfer',
-            document_number: number,
-            from_location_id: fromLoc.id,
-            to_location_id: to.id,
-            from_status: s.status,
-            to_status: s.status,
-            data: input.note?.trim() ? JSON.stringify({ note: input.note.trim() }) : null,
-          });
-          counts.move(
-            s.item_id,
-            { locationId: fromLoc.id, status: s.status },
-            { locationId: to.id, status: s.status },
-          );
-          perItem.set(s.item_id, (perItem.get(s.item_id) ?? 0) + 1);
-        }
-        await serialsRepository.insertEvents(tx, events);
-        await counts.apply(tx);
-        // Quantity on hand follows the units as far as the source has it: serials added without stock
-        // (a mismatch the stock view already shows) never drive the source below zero.
-        for (const [itemId, n] of [...perItem.entries()].sort((a, b) => a[0] - b[0])) {
-          const moved = await removeUpTo(tx, itemId, fromLoc.id, n);
-          if (moved > 0) await stockRepository.addQuantity(tx, itemId, to.id, moved);
-        }
-        return id;
+        const [id] = await recordTransfers(tx, principal.userId, {
+          at,
+          toLocationId: to.id,
+          note: input.note?.trim() ?? '',
+          documents: [
+            { number, fromLocationId: fromLoc.id, serials: serialIds.map((sid) => byId.get(sid)!) },
+          ],
+        });
+        return id!;
       });
       return service.get(result);
+    },
+
+    /**
+     * Moves serials from wherever each one is to one destination: one transfer document per source
+     * location, all in one transaction. Every serial must still be exactly as read (location, status,
+     * version) when it moves, so a concurrent change fails the whole request with 409 and nothing moves.
+     */
+    async transferFromEachSource(
+      principal: Principal,
+      input: { toLocationId: number; serialIds: number[]; note?: string | undefined },
+    ) {
+      const serialIds = requestedSerials(input.serialIds);
+      const ids = await db.transaction().execute(async (tx) => {
+        const to = await requireActiveLocation(tx, input.toLocationId, 'toLocationId');
+        const { byId, items } = await readSerials(tx, serialIds);
+        // A unit already at the destination is refused like one not at the stated source in the other
+        // form: the request names units to move, and this one would not move.
+        const errors = transferRefusals(serialIds, byId, items, (s) =>
+          s.location_id === to.id
+            ? {
+                field: s.serial_number,
+                code: 'already_at_destination',
+                message: `${s.serial_number} is already at ${to.code}.`,
+              }
+            : null,
+        );
+        if (errors.length > 0) throw rejected(errors);
+
+        const bySource = new Map<number, SerialReadRow[]>();
+        for (const sid of serialIds) {
+          const s = byId.get(sid)!;
+          const group = bySource.get(s.location_id);
+          if (group) group.push(s);
+          else bySource.set(s.location_id, [s]);
+        }
+        // Numbered in location code order, so the documents read in the order a user expects.
+        const sources = [...bySource.entries()].sort(
+          (x, y) => x[1][0]!.location_code.localeCompare(y[1][0]!.location_code) || x[0] - y[0],
+        );
+        const at = nowIso();
+        const documents: { number: string; fromLocationId: number; serials: SerialReadRow[] }[] = [];
+        for (const [fromLocationId, serials] of sources) {
+          const number = await nextDocumentNumber(tx, 'transfer', 'TR-');
+          const moved = await transfersRepository.moveSerialsIfUnchanged(tx, serials, {
+            fromLocationId,
+            toLocationId: to.id,
+            movableStatuses: MOVABLE_STATUSES,
+            documentNumber: number,
+            at,
+            userId: principal.userId,
+          });
+          if (moved !== serials.length) throw await changedMeanwhile(tx, serials, number);
+          documents.push({ number, fromLocationId, serials });
+        }
+        return recordTransfers(tx, principal.userId, {
+          at,
+          toLocationId: to.id,
+          note: input.note?.trim() ?? '',
+          documents,
+        });
+      });
+      const transfers = [];
+      for (const id of ids) transfers.push(await service.get(id));
+      return { transfers };
     },
 
     async get(id: number) {

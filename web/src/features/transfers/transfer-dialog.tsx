@@ -26,23 +26,28 @@ export function TransferDialog({
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<TransferDetail | null>(null);
-  const sources = [...new Set(serials.map((s) => s.locationCode))];
-  const from = serials[0]?.locationId;
+  const [done, setDone] = useState<TransferDetail[] | null>(null);
+  const sources = [...new Map(serials.map((s) => [s.locationId, s.locationCode])).entries()].sort((x, y) =>
+    x[1].localeCompare(y[1]),
+  );
+  const sourceCodes = sources.map(([, code]) => code);
+  // A destination where every selected unit already is would move nothing.
+  const onlySource = sources.length === 1 ? sources[0]![0] : undefined;
+  const alreadyThere = serials.filter((s) => String(s.locationId) === toLocationId);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (sources.length !== 1 || from === undefined) return;
+    if (serials.length === 0 || alreadyThere.length > 0) return;
     setBusy(true);
     setError(null);
     try {
-      const transfer = await post<TransferDetail>('/api/transfers', {
-        fromLocationId: from,
+      // No fromLocationId: the server moves each unit from where it is now, one transfer per source.
+      const batch = await post<{ transfers: TransferDetail[] }>('/api/transfers', {
         toLocationId: Number(toLocationId),
         serialIds: serials.map((s) => s.id),
         ...(note.trim() && { note }),
       });
-      setDone(transfer);
+      setDone(batch.transfers);
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['serials'] }),
         queryClient.invalidateQueries({ queryKey: ['serial'] }),
@@ -71,10 +76,15 @@ export function TransferDialog({
     <Dialog open={open} onOpenChange={close} title="Transfer serials">
       {done ? (
         <div>
-          <p role="status">
-            Transfer {done.number} done: {done.serials.length} serial(s) moved from {done.fromLocationCode} to{' '}
-            {done.toLocationCode}.
-          </p>
+          <div role="status">
+            {done.length > 1 && <p>{done.length} transfers done, one per source location:</p>}
+            {done.map((t) => (
+              <p key={t.id}>
+                Transfer {t.number} done: {t.serials.length} serial(s) moved from {t.fromLocationCode} to{' '}
+                {t.toLocationCode}.
+              </p>
+            ))}
+          </div>
           <div className="actions">
             <button type="button" className="primary" onClick={() => close(false)}>
               Done
@@ -92,19 +102,19 @@ export function TransferDialog({
             {serials.length > 8 ? '…' : ''}
           </p>
           {sources.length > 1 ? (
-            <p className="form-error">
-              The selected serials are at different locations ({sources.join(', ')}). Select serials from one
-              location.
+            <p>
+              {serials.length} serials from {sources.length} locations ({sourceCodes.join(', ')}) → one
+              transfer per location
             </p>
           ) : (
-            <p>From: {sources[0]}</p>
+            <p>From: {sourceCodes[0]}</p>
           )}
           <label>
             Destination location
             <select value={toLocationId} onChange={(e) => setTo(e.target.value)} required>
               <option value="">Choose…</option>
               {locations.data?.locations
-                .filter((l) => l.id !== from)
+                .filter((l) => l.id !== onlySource)
                 .map((l) => (
                   <option key={l.id} value={l.id}>
                     {l.code}
@@ -116,9 +126,19 @@ export function TransferDialog({
             Note
             <input value={note} onChange={(e) => setNote(e.target.value)} />
           </label>
+          {alreadyThere.length > 0 && (
+            <p className="form-error">
+              {alreadyThere
+                .slice(0, 8)
+                .map((s) => s.serialNumber)
+                .join(', ')}
+              {alreadyThere.length > 8 ? '…' : ''} {alreadyThere.length === 1 ? 'is' : 'are'} already there:
+              deselect {alreadyThere.length === 1 ? 'it' : 'them'} or pick another destination.
+            </p>
+          )}
           <FormError error={error} />
           <div className="actions">
-            <button type="submit" className="primary" disabled={busy || sources.length !== 1}>
+            <button type="submit" className="primary" disabled={busy || alreadyThere.length > 0}>
               Transfer
             </button>
           </div>
