@@ -43,6 +43,8 @@ export function App() {
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
+      // Only a session we had can expire: a 401 on a first visit or after Sign out means plainly signed out.
+      if (!queryClient.getQueryData<Session | null>(['session'])) return;
       setExpired(true);
       queryClient.setQueryData(['session'], null);
     });

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { NavLink } from 'react-router-dom';
 import { post, setCsrfToken } from '../api/client';
-import { useCan, useSession } from '../features/auth/session';
+import { replaceSession, useCan, useSession } from '../features/auth/session';
 import { LookupBox } from '../features/lookup/lookup-box';
 
 export function Shell({ children }: { children: ReactNode }) {
@@ -15,9 +15,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const signOut = async () => {
     await post('/api/auth/logout').catch(() => undefined);
     setCsrfToken(null);
-    queryClient.clear();
-    queryClient.setQueryData(['setup'], { setupNeeded: false });
-    queryClient.setQueryData(['session'], null);
+    replaceSession(queryClient, null);
   };
 
   return (

@@ -4,6 +4,7 @@ import type { ApiError } from '../../api/client';
 import { post, setCsrfToken, toApiError } from '../../api/client';
 import type { Session } from '../../api/types';
 import { FormError } from '../../components/form-error';
+import { replaceSession } from './session';
 
 function useSubmit() {
   const [error, setError] = useState<ApiError | null>(null);
@@ -88,9 +89,7 @@ export function LoginPage({ notice, onSignedIn }: { notice?: string | undefined;
     void run(async () => {
       const session = await post<Session>('/api/auth/login', { username, password });
       setCsrfToken(session.csrfToken);
-      queryClient.clear();
-      queryClient.setQueryData(['setup'], { setupNeeded: false });
-      queryClient.setQueryData(['session'], session);
+      replaceSession(queryClient, session);
       onSignedIn();
     });
   };
