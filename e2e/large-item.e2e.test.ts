@@ -78,8 +78,12 @@ describe(`Serials tab in Chromium on an item with ${TOTAL.toLocaleString('en')} 
     expect((await serialsInView()).slice(0, 3)).toEqual([serial(1), serial(2), serial(3)]);
     // The chips show the item's counts as plain digits.
     const chips = page.getByRole('group', { name: 'Filter by status' });
-    expect(await chips.getByRole('button', { name: /^All / }).textContent()).toBe(`All ${TOTAL}`);
-    expect(await chips.getByRole('button', { name: /^In Stock / }).textContent()).toBe(`In Stock ${TOTAL}`);
+    expect(await chips.getByRole('button', { name: /^All / }).textContent()).toBe(
+      `All ${TOTAL.toLocaleString('en-US')}`,
+    );
+    expect(await chips.getByRole('button', { name: /^In Stock / }).textContent()).toBe(
+      `In Stock ${TOTAL.toLocaleString('en-US')}`,
+    );
     expect(await grid().getAttribute('aria-rowcount')).toBe(String(TOTAL));
 
     // Scrolling to the end of what is loaded fetches the next page, five times over.
@@ -112,6 +116,8 @@ describe(`Serials tab in Chromium on an item with ${TOTAL.toLocaleString('en')} 
     expect(found).toEqual(Array.from({ length: 10 }, (_, i) => `BIG-076543${9 - i}`));
     expect(await renderedRows()).toBe(10);
     // The counts stay the item's.
-    expect(await chips.getByRole('button', { name: /^All / }).textContent()).toBe(`All ${TOTAL}`);
+    expect(await chips.getByRole('button', { name: /^All / }).textContent()).toBe(
+      `All ${TOTAL.toLocaleString('en-US')}`,
+    );
   }, 60_000);
 });

@@ -296,7 +296,7 @@ export function SerialsTab({
           className={status === '' ? 'chip active' : 'chip'}
           onClick={() => setStatus('')}
         >
-          All <span className="count">{counts?.total ?? '…'}</span>
+          All <span className="count">{counts?.total.toLocaleString() ?? '…'}</span>
         </button>
         {statuses.data?.statuses.map((s) => (
           <button
@@ -307,7 +307,9 @@ export function SerialsTab({
           >
             <span className="status-dot" style={{ background: s.color }} aria-hidden />
             {s.label}{' '}
-            <span className="count">{counts?.byStatus[s.status as keyof typeof counts.byStatus] ?? 0}</span>
+            <span className="count">
+              {(counts?.byStatus[s.status as keyof typeof counts.byStatus] ?? 0).toLocaleString()}
+            </span>
           </button>
         ))}
       </div>
