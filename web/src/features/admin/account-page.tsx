@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { post, toApiError, type ApiError } from '../../api/client';
 import { FormError } from '../../components/form-error';
+import { NewPasswordFields, passwordsDiffer } from '../../components/new-password-fields';
 import { useSession } from '../auth/session';
 
 /** Your account: change your own password (POST /api/auth/password); API tokens are linked. */
@@ -38,8 +39,8 @@ function ChangePasswordSection() {
     e.preventDefault();
     setError(null);
     setDone(false);
-    if (next !== repeat)
-      return setError(new Error('The two new passwords are not the same. Type them again.'));
+    const mismatch = passwordsDiffer(next, repeat);
+    if (mismatch) return setError(mismatch);
     setBusy(true);
     try {
       await post('/api/auth/password', { currentPassword: current, newPassword: next });
@@ -67,26 +68,7 @@ function ChangePasswordSection() {
           required
         />
       </label>
-      <label>
-        New password (at least 10 characters)
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          required
-        />
-      </label>
-      <label>
-        Repeat the new password
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          required
-        />
-      </label>
+      <NewPasswordFields password={next} repeat={repeat} onPassword={setNext} onRepeat={setRepeat} />
       <FormError error={error} />
       {done && (
         <p className="notice" role="status">

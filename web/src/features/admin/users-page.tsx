@@ -5,6 +5,7 @@ import type { ApiError } from '../../api/client';
 import { del, get, patch, post, toApiError } from '../../api/client';
 import type { ApiToken, CreatedToken, PermissionList, Role, User } from '../../api/types';
 import { FormError } from '../../components/form-error';
+import { NewPasswordFields, passwordsDiffer } from '../../components/new-password-fields';
 import { Dialog } from '../../components/dialog';
 import { useCan } from '../auth/session';
 
@@ -216,8 +217,8 @@ function ResetPasswordDialog({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (password !== repeat)
-      return setError(new Error('The two passwords are not the same. Type them again.'));
+    const mismatch = passwordsDiffer(password, repeat);
+    if (mismatch) return setError(mismatch);
     setBusy(true);
     try {
       await patch(`/api/users/${user.id}`, { password });
@@ -232,26 +233,12 @@ function ResetPasswordDialog({
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={`Reset password — ${user.username}`}>
       <form onSubmit={(e) => void submit(e)} aria-label="Reset password">
-        <label>
-          New password (at least 10 characters)
-          <input
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          Repeat the new password
-          <input
-            type="password"
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-            required
-          />
-        </label>
+        <NewPasswordFields
+          password={password}
+          repeat={repeat}
+          onPassword={setPassword}
+          onRepeat={setRepeat}
+        />
         <p className="muted">The user is signed out everywhere and signs in again with the new password.</p>
         <FormError error={error} />
         <div className="actions">
