@@ -110,6 +110,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
         '0006-import-error-values',
         '0007-serials-by-customer',
         '0008-serial-events-no-truncate',
+        '0009-return-lines-by-serial',
       ]);
     } finally {
       db.close();

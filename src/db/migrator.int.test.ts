@@ -29,6 +29,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0006-import-error-values', 'Success'],
       ['0007-serials-by-customer', 'Success'],
       ['0008-serial-events-no-truncate', 'Success'],
+      ['0009-return-lines-by-serial', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

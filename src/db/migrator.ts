@@ -8,6 +8,7 @@ import { migration0005ReceiptSerials } from './migrations/0005-receipt-serials.j
 import { migration0006ImportErrorValues } from './migrations/0006-import-error-values.js';
 import { migration0007SerialsByCustomer } from './migrations/0007-serials-by-customer.js';
 import { migration0008SerialEventsNoTruncate } from './migrations/0008-serial-events-no-truncate.js';
+import { migration0009ReturnLinesBySerial } from './migrations/0009-return-lines-by-serial.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -20,6 +21,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0006-import-error-values': migration0006ImportErrorValues(database.dialect),
     '0007-serials-by-customer': migration0007SerialsByCustomer(database.dialect),
     '0008-serial-events-no-truncate': migration0008SerialEventsNoTruncate(database.dialect),
+    '0009-return-lines-by-serial': migration0009ReturnLinesBySerial(database.dialect),
   };
 }
 

@@ -476,7 +476,12 @@ describeEachDialect('customer returns', (dialect) => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const d = await serialDetail(t.admin, r7!.id);
-    expect(d.serial).toMatchObject({ status: 'in_stock', locationCode: 'R1-1A', customerName: null });
+    expect(d.serial).toMatchObject({
+      status: 'in_stock',
+      locationCode: 'R1-1A',
+      customerName: null,
+      usedOn: { type: 'return', number: ret.number },
+    });
     expect(d.history.at(-1)).toMatchObject({
       kind: 'restocked',
       document: { type: 'return', number: ret.number },

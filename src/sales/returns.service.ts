@@ -218,6 +218,9 @@ export function createReturnsService(db: Db) {
             status: effect.status,
             customer_id: null,
             warranty_end_date: null,
+            // The disposition is the latest document to use the unit (a transfer may have come between).
+            last_document_type: 'return',
+            last_document_number: r.number,
             updated_at: at,
             updated_by: principal.userId,
           });

@@ -278,6 +278,8 @@ export const salesRepository = {
       status: string;
       customer_id: null;
       warranty_end_date: null;
+      last_document_type: 'return';
+      last_document_number: string;
       updated_at: string;
       updated_by: number;
     },
