@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
+import { transfersRepository } from './transfers.repository.js';
 import {
   addSerials,
   createTestApp,
@@ -631,6 +632,53 @@ describeEachDialect('transfers', (dialect) => {
       const empty = await t.admin.post('/api/transfers', { toLocationId: b, serialIds: [] });
       expect(empty.json<ProblemJson>()).toMatchObject({ status: 422, code: 'NO_SERIALS' });
       expect((await detail(s!.id)).history.map((h) => h.kind)).toEqual(['created']);
+    });
+
+    it('moves only serials still at the version read: a stale one is left alone and counted out', async () => {
+      // What a concurrent change between the transaction's read and its update looks like, made certain:
+      // one serial's version moves on before the conditional update runs.
+      const [fresh, stale] = await addSerials(t.admin, itemId, ['VER-1', 'VER-2']);
+      const bump = await t.admin.patch(`/api/serials/${stale!.id}`, { conditionNotes: 'Scuffed' });
+      expect(bump.statusCode).toBe(200);
+      // Inside a transaction that is rolled back: the bare repository call writes no history or counts.
+      const rollback = new Error('rollback');
+      let moved = -1;
+      let rows: { id: number; location_id: number; version: number }[] = [];
+      await t.runtime.database.db
+        .transaction()
+        .execute(async (tx) => {
+          moved = await transfersRepository.moveSerialsIfUnchanged(
+            tx,
+            [
+              { id: fresh!.id, version: 1 },
+              { id: stale!.id, version: 1 },
+            ],
+            {
+              fromLocationId: a,
+              toLocationId: b,
+              movableStatuses: ['in_stock'],
+              documentNumber: 'TR-TEST',
+              at: new Date().toISOString(),
+              userId: t.admin.userId,
+            },
+          );
+          rows = await tx
+            .selectFrom('serials')
+            .select(['id', 'location_id', 'version'])
+            .where('id', 'in', [fresh!.id, stale!.id])
+            .orderBy('id')
+            .execute();
+          throw rollback;
+        })
+        .catch((err: unknown) => {
+          if (err !== rollback) throw err;
+        });
+      expect(moved).toBe(1);
+      expect(rows).toEqual([
+        { id: fresh!.id, location_id: b, version: 2 },
+        { id: stale!.id, location_id: a, version: 2 },
+      ]);
+      expect((await detail(fresh!.id)).serial.locationCode).toBe('R1-1A');
     });
 
     it('needs the transfer permission', async () => {
