@@ -515,7 +515,8 @@ export const serialsRepository = {
   /** Moves serials that are still at `fromLocationId` in a movable status; returns how many moved. */
   async moveMany(
     db: Executor,
-    ids: number[],
+    /** Serial ids, or ids with the version read: then a serial changed since that read is not moved. */
+    serials: readonly number[] | readonly { id: number; version: number }[],
     move: {
       fromLocationId: number;
       toLocationId: number;
@@ -527,7 +528,8 @@ export const serialsRepository = {
     },
   ): Promise<number> {
     let moved = 0;
-    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+    for (let i = 0; i < serials.length; i += INSERT_CHUNK) {
+      const chunk = serials.slice(i, i + INSERT_CHUNK);
       const result = await db
         .updateTable('serials')
         .set((eb) => ({
@@ -538,7 +540,15 @@ export const serialsRepository = {
           updated_by: move.userId,
           version: eb('version', '+', 1),
         }))
-        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+        .where((eb) =>
+          typeof chunk[0] === 'number'
+            ? eb('id', 'in', chunk as number[])
+            : eb(
+                eb.refTuple('id', 'version'),
+                'in',
+                (chunk as { id: number; version: number }[]).map((s) => eb.tuple(s.id, s.version)),
+              ),
+        )
         .where('location_id', '=', move.fromLocationId)
         .where('status', 'in', move.movableStatuses)
         .executeTakeFirst();

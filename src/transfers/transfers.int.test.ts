@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
-import { transfersRepository } from './transfers.repository.js';
+import { serialsRepository } from '../serials/serials.repository.js';
 import {
   addSerials,
   createTestApp,
@@ -647,7 +647,7 @@ describeEachDialect('transfers', (dialect) => {
       await t.runtime.database.db
         .transaction()
         .execute(async (tx) => {
-          moved = await transfersRepository.moveSerialsIfUnchanged(
+          moved = await serialsRepository.moveMany(
             tx,
             [
               { id: fresh!.id, version: 1 },
@@ -657,6 +657,7 @@ describeEachDialect('transfers', (dialect) => {
               fromLocationId: a,
               toLocationId: b,
               movableStatuses: ['in_stock'],
+              documentType: 'transfer',
               documentNumber: 'TR-TEST',
               at: new Date().toISOString(),
               userId: t.admin.userId,

@@ -1,7 +1,6 @@
 import type { Executor } from '../db/database.js';
 
 /** Serials per conditional update: two parameters each, well under either database's parameter limit. */
-const MOVE_CHUNK = 1000;
 
 export const transfersRepository = {
   async insert(
@@ -35,51 +34,6 @@ export const transfersRepository = {
         .execute();
     }
     return row.id;
-  },
-
-  /**
-   * Moves serials out of one location only if each still has the version that was read (so the same
-   * location and status too), the status is still movable, and it is still at `fromLocationId`. Returns how
-   * many moved: fewer than asked means someone else changed one in between.
-   */
-  async moveSerialsIfUnchanged(
-    db: Executor,
-    serials: { id: number; version: number }[],
-    move: {
-      fromLocationId: number;
-      toLocationId: number;
-      movableStatuses: readonly string[];
-      documentNumber: string;
-      at: string;
-      userId: number;
-    },
-  ): Promise<number> {
-    let moved = 0;
-    for (let i = 0; i < serials.length; i += MOVE_CHUNK) {
-      const chunk = serials.slice(i, i + MOVE_CHUNK);
-      const result = await db
-        .updateTable('serials')
-        .set((eb) => ({
-          location_id: move.toLocationId,
-          last_document_type: 'transfer',
-          last_document_number: move.documentNumber,
-          updated_at: move.at,
-          updated_by: move.userId,
-          version: eb('version', '+', 1),
-        }))
-        .where((eb) =>
-          eb(
-            eb.refTuple('id', 'version'),
-            'in',
-            chunk.map((s) => eb.tuple(s.id, s.version)),
-          ),
-        )
-        .where('location_id', '=', move.fromLocationId)
-        .where('status', 'in', move.movableStatuses)
-        .executeTakeFirst();
-      moved += Number(result.numUpdatedRows);
-    }
-    return moved;
   },
 
   baseQuery(db: Executor) {

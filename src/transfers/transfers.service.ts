@@ -316,10 +316,12 @@ export function createTransfersService(db: Db) {
         const documents: { number: string; fromLocationId: number; serials: SerialReadRow[] }[] = [];
         for (const [fromLocationId, serials] of sources) {
           const number = await nextDocumentNumber(tx, 'transfer', 'TR-');
-          const moved = await transfersRepository.moveSerialsIfUnchanged(tx, serials, {
+          // Conditional on the version read above: a serial changed since then is not moved.
+          const moved = await serialsRepository.moveMany(tx, serials, {
             fromLocationId,
             toLocationId: to.id,
             movableStatuses: MOVABLE_STATUSES,
+            documentType: 'transfer',
             documentNumber: number,
             at,
             userId: principal.userId,
