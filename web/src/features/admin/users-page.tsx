@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import type { ApiError } from '../../api/client';
 import { del, get, patch, post, toApiError } from '../../api/client';
 import type { ApiToken, CreatedToken, PermissionList, Role, User } from '../../api/types';
+import { formatLocalDate } from '../../components/dates';
 import { FormError } from '../../components/form-error';
 import { NewPasswordFields, passwordsDiffer } from '../../components/new-password-fields';
 import { Dialog } from '../../components/dialog';
@@ -435,8 +436,8 @@ export function TokensSection() {
               <td>
                 <code>{t.prefix}…</code>
               </td>
-              <td>{t.createdAt.slice(0, 10)}</td>
-              <td>{t.lastUsedAt?.slice(0, 10) ?? '—'}</td>
+              <td>{formatLocalDate(t.createdAt)}</td>
+              <td>{t.lastUsedAt ? formatLocalDate(t.lastUsedAt) : '—'}</td>
               <td>
                 {t.revokedAt ? (
                   'Revoked'

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { get } from '../../api/client';
 import type { ImportView } from '../../api/types';
+import { formatLocalDateTime } from '../../components/dates';
 import { FormError } from '../../components/form-error';
 import { ImportFlow } from './import-flow';
 import { ImportReport } from './import-report';
@@ -56,12 +57,12 @@ export function ImportPage() {
           </>
         )}
         <dt>Created</dt>
-        <dd>{v.createdAt.replace('T', ' ').slice(0, 16)}</dd>
+        <dd>{formatLocalDateTime(v.createdAt)}</dd>
         {v.committedAt && (
           <>
             <dt>Serials created</dt>
             <dd>
-              {v.serialsCreated.toLocaleString()} on {v.committedAt.replace('T', ' ').slice(0, 16)}
+              {v.serialsCreated.toLocaleString()} on {formatLocalDateTime(v.committedAt)}
             </dd>
           </>
         )}

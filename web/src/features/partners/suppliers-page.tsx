@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { get, qs } from '../../api/client';
 import type { Partner, PurchaseOrderSummary } from '../../api/types';
+import { formatLocalDate } from '../../components/dates';
 import { FormError } from '../../components/form-error';
 import { PartnersPage } from './partners-page';
 
@@ -46,7 +47,7 @@ function SupplierPurchaseOrders({ supplier }: { supplier: Partner }) {
                   <Link to={`/purchase-orders/${po.id}`}>{po.number}</Link>
                 </td>
                 <td className="doc-status">{po.status.replace('_', ' ')}</td>
-                <td>{po.createdAt.slice(0, 10)}</td>
+                <td>{formatLocalDate(po.createdAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { get, patch, post, toApiError, type ApiError } from '../../api/client';
 import type { Location, PurchaseOrder, ReceiptResult } from '../../api/types';
+import { formatLocalDateTime } from '../../components/dates';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { SerialEntry } from '../../components/serial-entry';
@@ -109,7 +110,7 @@ export function PurchaseOrderPage() {
           <ul>
             {order.receipts.map((r) => (
               <li key={r.id}>
-                {r.number} · {r.at.slice(0, 16).replace('T', ' ')} · {r.username}:{' '}
+                {r.number} · {formatLocalDateTime(r.at)} · {r.username}:{' '}
                 {r.lines.map((l) => `${l.quantity} into ${l.locationCode}`).join(', ')}{' '}
                 {receiptHasSerials(order, r) && (
                   <PrintLabelsButton target={{ kind: 'receipt', id: r.id, number: r.number }} />

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import { get, post, toApiError, type ApiError } from '../../api/client';
 import type { Partner, PurchaseOrder, PurchaseOrderSummary } from '../../api/types';
+import { formatLocalDate } from '../../components/dates';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
 import { emptyOrderLine, OrderLinesEditor, toOrderLines, type OrderLineDraft } from './order-lines-editor';
@@ -35,7 +36,7 @@ export function PurchaseOrdersPage() {
               </td>
               <td>{po.supplierName}</td>
               <td className="doc-status">{po.status.replace('_', ' ')}</td>
-              <td>{po.createdAt.slice(0, 10)}</td>
+              <td>{formatLocalDate(po.createdAt)}</td>
             </tr>
           ))}
         </tbody>

@@ -6,7 +6,7 @@ import type { CustomerReturn, Location, Sale } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
-import { formatDateTime } from '../serials/serial-format';
+import { formatLocalDateTime } from '../../components/dates';
 
 export function SalePage() {
   const id = Number(useParams().id);
@@ -292,7 +292,7 @@ function ReturnCard({
     >
       <h3>Return {ret.number}</h3>
       <p>
-        {formatDateTime(ret.at)} · to {ret.locationCode} · by {ret.username}
+        {formatLocalDateTime(ret.at)} · to {ret.locationCode} · by {ret.username}
         {ret.notes && <> · {ret.notes}</>}
       </p>
       <table className="table compact">

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { get, post, qs, toApiError, type ApiError } from '../../api/client';
 import type { Item, Partner, Sale, SaleSummary } from '../../api/types';
+import { formatLocalDate } from '../../components/dates';
 import { FormError } from '../../components/form-error';
 import { SerialEntry } from '../../components/serial-entry';
 import { useCan } from '../auth/session';
@@ -35,7 +36,7 @@ export function SalesPage() {
               </td>
               <td>{s.customerName}</td>
               <td className="doc-status">{s.status}</td>
-              <td>{s.saleDate ?? s.createdAt.slice(0, 10)}</td>
+              <td>{s.saleDate ?? formatLocalDate(s.createdAt)}</td>
             </tr>
           ))}
         </tbody>

@@ -6,7 +6,8 @@ import type { SerialDetail, Statuses } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
-import { formatDateTime, formatEventKind, formatWarranty } from './serial-format';
+import { formatLocalDateTime } from '../../components/dates';
+import { formatEventKind, formatWarranty } from './serial-format';
 import { DocumentLink } from '../../components/document-link';
 import { PrintLabelsButton } from '../labels/print-labels';
 import { SerialCustomFieldsSection } from '../custom-fields/serial-custom-fields-section';
@@ -113,7 +114,7 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
             <dt>Used On</dt>
             <dd>{serial.usedOn ? <DocumentLink doc={serial.usedOn} /> : '—'}</dd>
             <dt>Last changed</dt>
-            <dd>{formatDateTime(serial.updatedAt)}</dd>
+            <dd>{formatLocalDateTime(serial.updatedAt)}</dd>
           </dl>
 
           <section aria-label="Condition Notes">
@@ -231,7 +232,7 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
               <tbody>
                 {detail.data.history.map((h) => (
                   <tr key={h.id}>
-                    <td>{formatDateTime(h.at)}</td>
+                    <td>{formatLocalDateTime(h.at)}</td>
                     <td>{formatEventKind(h.kind)}</td>
                     <td>
                       <DocumentLink doc={h.document} />

@@ -49,7 +49,3 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 export const formatEventKind = (kind: string) => EVENT_LABELS[kind] ?? kind.replace(/_/g, ' ');
-
-export function formatDateTime(iso: string): string {
-  return iso.replace('T', ' ').slice(0, 16);
-}

@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { get, qs } from '../../api/client';
 import type { TransferDetail } from '../../api/types';
 import { FormError } from '../../components/form-error';
-import { formatDateTime } from '../serials/serial-format';
+import { formatLocalDateTime } from '../../components/dates';
 
 type TransferRow = Omit<TransferDetail, 'serials'>;
 
@@ -55,7 +55,7 @@ export function TransfersPage() {
                   {t.number}
                 </button>
               </td>
-              <td>{formatDateTime(t.at)}</td>
+              <td>{formatLocalDateTime(t.at)}</td>
               <td>{t.username}</td>
               <td>{t.fromLocationCode}</td>
               <td>{t.toLocationCode}</td>
