@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from './support/server.js';
@@ -16,6 +18,18 @@ describe('catalog edits, warranty window and Add Serial progress in Chromium', (
     new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
   const gridRow = (serial: string) =>
     page.getByRole('grid', { name: 'Serials' }).getByRole('row').filter({ hasText: serial });
+  /** The serial numbers Export CSV saves, in order. */
+  const exportedSerials = async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const rows = parse<Record<string, string>>(fs.readFileSync(await download.path(), 'utf8'), {
+      bom: true,
+      columns: true,
+    });
+    return rows.map((r) => r['Serial Number']);
+  };
   const openSerialsTab = async (sku: string) => {
     await page.getByRole('link', { name: 'Items', exact: true }).click();
     await page.getByRole('link', { name: sku, exact: true }).click();
@@ -123,6 +137,10 @@ describe('catalog edits, warranty window and Add Serial progress in Chromium', (
     await gridRow('W-400').waitFor();
 
     await page.getByLabel('Warranty expiring within', { exact: true }).selectOption({ value: 'custom' });
+    // Custom without a number yet lists nothing (rather than everything) and exports nothing.
+    await page.getByText('Enter the number of days to list the serials').waitFor();
+    await expect.poll(() => gridRow('W-400').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(true);
     const days = page.getByLabel('Warranty expiring within days');
     await days.fill('200');
     await expect.poll(() => gridRow('W-400').count()).toBe(0);
@@ -134,8 +152,18 @@ describe('catalog edits, warranty window and Add Serial progress in Chromium', (
     await expect.poll(() => gridRow('W-150').count()).toBe(0);
     await gridRow('W-10').waitFor();
 
+    // An out-of-range or emptied number keeps the last valid window, for the grid and Export CSV alike.
     await days.fill('3651');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('1 to 3650');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('Enter a whole number of days, 1 to 3650 (still showing within 120 days)');
+    await days.fill('');
+    await page.waitForTimeout(400);
+    await gridRow('W-10').waitFor();
+    expect(await gridRow('W-150').count()).toBe(0);
+    expect(await gridRow('CAT-0001').count()).toBe(0);
+    const exported = await exportedSerials();
+    expect(exported).toEqual(['W-10']);
 
     // The fixed choices still work.
     await page.getByLabel('Warranty expiring within', { exact: true }).selectOption({ value: '365' });
@@ -173,7 +201,9 @@ describe('catalog edits, warranty window and Add Serial progress in Chromium', (
     expect(await dialog.getByRole('button', { name: 'Cancel' }).isDisabled()).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.getByRole('button', { name: 'Close' }).click();
-    expect(await dialog.isVisible()).toBe(true);
+    // Refused, not merely slow: the dialog is still open half a second later, still saving.
+    await expect(dialog.waitFor({ state: 'hidden', timeout: 500 })).rejects.toThrow(/Timeout/);
+    expect(await status.textContent()).toMatch(/^Saving 2[,.\u00a0\u202f]?000 serials…$/);
 
     release();
     await dialog.waitFor({ state: 'hidden' });

@@ -25,10 +25,12 @@ export function ExportButton({
   item,
   filters,
   cfOptions,
+  disabled = false,
 }: {
   item: Item;
   filters: SerialFilters;
   cfOptions?: CustomFieldListOptions;
+  disabled?: boolean;
 }) {
   const [progress, setProgress] = useState<{ rows: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -95,7 +97,7 @@ export function ExportButton({
   }
   return (
     <>
-      <button type="button" onClick={() => void run()}>
+      <button type="button" disabled={disabled} onClick={() => void run()}>
         Export CSV
       </button>
       {error && (

@@ -112,8 +112,15 @@ export function SerialsTab({
   const [warrantyChoice, setWarrantyChoice] = useState('');
   const [customDaysText, setCustomDaysText] = useState('');
   const customDays = useDebounced(customDaysText, 250);
-  const customDaysValid = isWarrantyDays(customDays);
-  const warrantyDays = warrantyChoice === 'custom' ? (customDaysValid ? customDays : '') : warrantyChoice;
+  // While the custom days are empty or out of range, the last valid number stays applied: the grid and
+  // Export CSV never fall back to every serial while the select says custom. Before any valid number,
+  // nothing is listed (and nothing exported) rather than everything.
+  const [appliedCustomDays, setAppliedCustomDays] = useState('');
+  if (isWarrantyDays(customDays) && String(Number(customDays)) !== appliedCustomDays) {
+    setAppliedCustomDays(String(Number(customDays)));
+  }
+  const warrantyDays = warrantyChoice === 'custom' ? appliedCustomDays : warrantyChoice;
+  const awaitingCustomDays = warrantyChoice === 'custom' && appliedCustomDays === '';
   const [sort, setSort] = useState<SortKey>('serialNumber');
   const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
   const q = useDebounced(text, 250);
@@ -148,11 +155,13 @@ export function SerialsTab({
     queryFn: () => get<{ locations: Location[] }>('/api/locations'),
   });
   const page = useInfiniteQuery({
-    queryKey: ['serials', item.id, filters, cfOptions],
+    // Awaiting days has a key of its own: the unfiltered list cached under the same filters must not show.
+    queryKey: ['serials', item.id, filters, cfOptions, awaitingCustomDays],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       get<SerialPage>(withCustomFieldParams(serialListUrl(item.id, filters, pageParam), cfOptions)),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: !awaitingCustomDays,
   });
   const rows = useMemo(() => page.data?.pages.flatMap((p) => p.serials) ?? [], [page.data]);
   const counts = page.data?.pages[0]?.counts;
@@ -397,6 +406,7 @@ export function SerialsTab({
             {customDaysText !== '' && !isWarrantyDays(customDaysText) && (
               <span className="field-error" role="alert">
                 Enter a whole number of days, {WARRANTY_DAYS_MIN} to {WARRANTY_DAYS_MAX}
+                {appliedCustomDays && ` (still showing within ${appliedCustomDays} days)`}
               </span>
             )}
           </label>
@@ -408,7 +418,7 @@ export function SerialsTab({
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
-        <ExportButton item={item} filters={filters} cfOptions={cfOptions} />
+        <ExportButton item={item} filters={filters} cfOptions={cfOptions} disabled={awaitingCustomDays} />
         <CustomFieldListControls fields={cfFields} options={cfOptionsRaw} onChange={setCfOptions} />
       </div>
       <FormError error={page.error} />
@@ -480,6 +490,11 @@ export function SerialsTab({
               );
             })}
           </div>
+          {awaitingCustomDays && (
+            <p className="muted empty">
+              Enter the number of days to list the serials whose warranty expires within them.
+            </p>
+          )}
           {!page.isPending && rows.length === 0 && (
             <p className="muted empty">
               No serials
