@@ -57,8 +57,9 @@ describe('everyday paths in Chromium', () => {
       .getByRole('group', { name: 'Filter by status' })
       .getByRole('button', { name: new RegExp(`^${label} `) });
   const chipCount = async (p: Page, label: string) => {
-    const m = /(\d+)\s*$/.exec((await chip(p, label).textContent()) ?? '');
-    return m ? Number(m[1]) : NaN;
+    // The count ends the chip's text, with thousands separators ("1,000").
+    const m = /(\d[\d,.\u00a0\u202f]*)\s*$/.exec((await chip(p, label).textContent()) ?? '');
+    return m ? Number(m[1]!.replace(/\D/g, '')) : NaN;
   };
   const openSerialsTab = async (p: Page, itemKey: string) => {
     await p.goto(`${server.url}/items/${ids[itemKey]}`);
@@ -118,6 +119,8 @@ describe('everyday paths in Chromium', () => {
       delta: 1,
       reason: 'Opening stock',
     });
+
+    await api('/api/part-types', { name: 'Power supply', description: 'Bench PSUs' });
 
     const role = await api<{ id: number }>('/api/roles', { name: 'View only', permissions: ['INV_VIEW'] });
     await api('/api/users', { username: 'viewer', password: 'viewer-password-1', roleIds: [role.id] });
@@ -263,7 +266,7 @@ describe('everyday paths in Chromium', () => {
     expect(await p.getByRole('button', { name: 'Add location' }).count()).toBe(0);
 
     await p.getByRole('link', { name: 'Part types' }).click();
-    await p.getByRole('heading', { name: 'Part types' }).waitFor();
+    await p.getByRole('cell', { name: 'Power supply', exact: true }).waitFor();
     expect(await p.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
 
     await p.goto(`${server.url}/items/${ids['scanner']}`);
@@ -317,12 +320,26 @@ describe('everyday paths in Chromium', () => {
     const cookie = await cookieHeader(p);
     expect(await sessionStatus(cookie)).toBe(200);
 
+    // Hold the logout's answer after the server has ended the session: the page is signed out already, so
+    // a request answered 401 meanwhile cannot pass for an expired session.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const logoutUrl = `${server.url}/api/auth/logout`;
+    await p.route(logoutUrl, async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
     await p.getByRole('button', { name: 'Sign out' }).click();
     await p.getByRole('heading', { name: 'Sign in to Serialtrack' }).waitFor();
+    await expect.poll(() => sessionStatus(cookie)).toBe(401);
+    const loggedOut = p.waitForResponse(logoutUrl);
+    release();
+    await loggedOut;
+    await p.unroute(logoutUrl);
     // A deliberate sign-out is not an expired session.
     expect(await p.getByText('Your session has expired').count()).toBe(0);
     expect(await p.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
-    expect(await sessionStatus(cookie)).toBe(401);
 
     // Another user signs in on the same page, without a reload, and gets only their own rights.
     await signIn(p, 'viewer', 'viewer-password-1');

@@ -76,7 +76,7 @@ describe(`Serials tab in Chromium on an item with ${TOTAL.toLocaleString('en')} 
     // The first rows, in serial number order, at the top of the grid.
     await row(serial(1)).waitFor();
     expect((await serialsInView()).slice(0, 3)).toEqual([serial(1), serial(2), serial(3)]);
-    // The chips show the item's counts as plain digits.
+    // The chips show the item's counts with thousands separators (1,000,000).
     const chips = page.getByRole('group', { name: 'Filter by status' });
     expect(await chips.getByRole('button', { name: /^All / }).textContent()).toBe(
       `All ${TOTAL.toLocaleString('en-US')}`,

@@ -12,10 +12,12 @@ export function Shell({ children }: { children: ReactNode }) {
   const canImport = useCan('INV_MANAGE_SERIALS');
   const canAdminSettings = useCan('SETTINGS_ADMIN');
 
-  const signOut = async () => {
-    await post('/api/auth/logout').catch(() => undefined);
-    setCsrfToken(null);
+  // Drop the session before the server ends it: a poll answered 401 meanwhile then finds no session to call
+  // expired. The logout request reads the CSRF token as it starts, so clearing the token afterwards is safe.
+  const signOut = () => {
     replaceSession(queryClient, null);
+    void post('/api/auth/logout').catch(() => undefined);
+    setCsrfToken(null);
   };
 
   return (
@@ -46,7 +48,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/account" title="Your account: change your password">
             {session.user.displayName}
           </NavLink>
-          <button type="button" className="link-button" onClick={() => void signOut()}>
+          <button type="button" className="link-button" onClick={signOut}>
             Sign out
           </button>
         </span>
