@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from './support/server.js';
-import { openAdminSession } from './support/admin-session.js';
+import { openAdminSession, type AdminSession } from './support/admin-session.js';
 
 // Warehouse staff select units wherever they are and move them all to one destination: one Transfer,
 // one document per source location.
@@ -10,14 +10,17 @@ describe('transfers in Chromium: a selection from several locations', () => {
   let browser: Browser;
   let page: Page;
   let itemId: number;
+  let api: AdminSession['api'];
+  let r1a: number;
+  const serialIds: Record<string, number> = {};
 
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
     const session = await openAdminSession(server, browser);
     page = session.page;
-    const api = session.api;
-    const r1a = (await api<{ id: number }>('/api/locations', { code: 'R1-1A' })).id;
+    api = session.api;
+    r1a = (await api<{ id: number }>('/api/locations', { code: 'R1-1A' })).id;
     const r1b = (await api<{ id: number }>('/api/locations', { code: 'R1-1B' })).id;
     await api('/api/locations', { code: 'DOCK' });
     itemId = (
@@ -28,13 +31,17 @@ describe('transfers in Chromium: a selection from several locations', () => {
         trackSerials: true,
       })
     ).id;
-    await api(`/api/items/${itemId}/serials`, {
-      serials: [
-        { serialNumber: 'ALT-0001', locationId: r1a },
-        { serialNumber: 'ALT-0002', locationId: r1a },
-        { serialNumber: 'ALT-0003', locationId: r1b },
-      ],
-    });
+    const created = await api<{ serials: { id: number; serialNumber: string }[] }>(
+      `/api/items/${itemId}/serials`,
+      {
+        serials: [
+          { serialNumber: 'ALT-0001', locationId: r1a },
+          { serialNumber: 'ALT-0002', locationId: r1a },
+          { serialNumber: 'ALT-0003', locationId: r1b },
+        ],
+      },
+    );
+    for (const s of created.serials) serialIds[s.serialNumber] = s.id;
   });
   afterAll(async () => {
     await browser?.close();
@@ -84,5 +91,37 @@ describe('transfers in Chromium: a selection from several locations', () => {
     await page.goto(`${server.url}/transfers`);
     await page.getByRole('button', { name: 'TR-000002' }).waitFor();
     expect(await page.getByRole('button', { name: 'TR-000001' }).count()).toBe(1);
+  });
+
+  it('a selection from one location says "From" it, and refuses a unit someone moved meanwhile', async () => {
+    await page.goto(`${server.url}/items/${itemId}`);
+    await page.getByRole('tab', { name: 'Serials' }).click();
+    for (const sn of ['ALT-0001', 'ALT-0002']) await page.getByLabel(`Select ${sn}`).check();
+    await page.getByRole('button', { name: 'Transfer (2)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer serials' });
+    await dialog.getByText('From: DOCK').waitFor();
+
+    // Someone else moves ALT-0001 to R1-1A while this dialog is open.
+    await api('/api/transfers', { toLocationId: r1a, serialIds: [serialIds['ALT-0001']] });
+    await dialog.getByLabel('Destination location').selectOption({ label: 'R1-1B' });
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    const alert = dialog.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Nothing was transferred');
+    expect(await alert.textContent()).toContain('ALT-0001 is at R1-1A, not at DOCK.');
+
+    // ALT-0002 alone still moves from DOCK, as one transfer.
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByLabel('Select ALT-0001').uncheck();
+    await page.getByRole('button', { name: 'Transfer (1)' }).click();
+    await dialog.getByText('From: DOCK').waitFor();
+    await dialog.getByLabel('Destination location').selectOption({ label: 'R1-1B' });
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status').textContent())
+      .toMatch(/^Transfer TR-000004 done: 1 serial\(s\) moved from DOCK to R1-1B\.$/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => gridRow('ALT-0002').textContent()).toContain('R1-1B');
+    await expect.poll(() => gridRow('ALT-0001').textContent()).toContain('R1-1A');
   });
 });

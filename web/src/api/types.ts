@@ -14,7 +14,7 @@ import type { partTypeSchema } from '../../../src/part-types/part-types.schemas.
 import type { sessionSchema, tokenSchema, createdTokenSchema } from '../../../src/auth/auth.schemas.js';
 import type { roleSchema, userSchema, permissionListSchema } from '../../../src/users/users.schemas.js';
 import type { problemSchema } from '../../../src/http/problem.js';
-import type { transferDetailSchema } from '../../../src/transfers/transfers.schemas.js';
+import type { transferBatchSchema, transferDetailSchema } from '../../../src/transfers/transfers.schemas.js';
 import type { settingsSchema } from '../../../src/settings/settings.service.js';
 import type { partnerSchema } from '../../../src/partners/partners.schemas.js';
 import type {
@@ -51,6 +51,7 @@ export type User = z.infer<typeof userSchema>;
 export type PermissionList = z.infer<typeof permissionListSchema>;
 export type Problem = z.infer<typeof problemSchema>;
 export type TransferDetail = z.infer<typeof transferDetailSchema>;
+export type TransferBatch = z.infer<typeof transferBatchSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type Partner = z.infer<typeof partnerSchema>;
 export type PurchaseOrder = z.infer<typeof purchaseOrderSchema>;

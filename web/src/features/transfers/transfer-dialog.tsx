@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiError } from '../../api/client';
 import { get, post, toApiError } from '../../api/client';
-import type { Location, Serial, TransferDetail } from '../../api/types';
+import type { Location, Serial, TransferBatch, TransferDetail } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 
@@ -31,7 +31,7 @@ export function TransferDialog({
     x[1].localeCompare(y[1]),
   );
   const sourceCodes = sources.map(([, code]) => code);
-  // A destination where every selected unit already is would move nothing.
+  // The one location every selected unit is at, if any: the transfer's stated source, and no destination.
   const onlySource = sources.length === 1 ? sources[0]![0] : undefined;
   const alreadyThere = serials.filter((s) => String(s.locationId) === toLocationId);
 
@@ -41,13 +41,19 @@ export function TransferDialog({
     setBusy(true);
     setError(null);
     try {
-      // No fromLocationId: the server moves each unit from where it is now, one transfer per source.
-      const batch = await post<{ transfers: TransferDetail[] }>('/api/transfers', {
+      const body = {
         toLocationId: Number(toLocationId),
         serialIds: serials.map((s) => s.id),
         ...(note.trim() && { note }),
-      });
-      setDone(batch.transfers);
+      };
+      // One source, as the dialog says "From: X": the server refuses a unit someone has moved meanwhile
+      // instead of moving it from its new place. Several sources: each unit moves from where it is now,
+      // one transfer per source.
+      setDone(
+        onlySource === undefined
+          ? (await post<TransferBatch>('/api/transfers', body)).transfers
+          : [await post<TransferDetail>('/api/transfers', { ...body, fromLocationId: onlySource })],
+      );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['serials'] }),
         queryClient.invalidateQueries({ queryKey: ['serial'] }),
