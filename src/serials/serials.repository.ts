@@ -73,19 +73,6 @@ const eventInsert: BulkInsert<NewSerialEventRow> = {
     ),
 };
 
-const EVENT_COLUMNS_CREATED = [
-  'serial_id',
-  'item_id',
-  'kind',
-  'at',
-  'user_id',
-  'document_type',
-  'document_number',
-  'to_location_id',
-  'to_status',
-  'data',
-] as const;
-
 export type SerialSort = 'serialNumber' | 'dateReceived' | 'status';
 
 export interface SerialListQuery {
@@ -386,9 +373,10 @@ export const serialsRepository = {
     ids: readonly number[],
     dataOf: (index: number) => string | null,
   ): Promise<void> {
+    // The columns of every history row, in eventInsert's order; a created row has no "from" side.
     const spec: BulkInsert<NewSerialEntryRow> = {
-      table: 'serial_events',
-      columns: EVENT_COLUMNS_CREATED,
+      table: eventInsert.table,
+      columns: eventInsert.columns,
       values: (e, out, i) =>
         out.push(
           ids[i],
@@ -398,8 +386,11 @@ export const serialsRepository = {
           ctx.userId,
           ctx.sourceType,
           ctx.sourceNumber,
+          null,
           e.locationId,
+          null,
           'in_stock',
+          null,
           dataOf(i),
         ),
     };
