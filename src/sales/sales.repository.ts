@@ -1,5 +1,27 @@
 import type { Executor } from '../db/database.js';
 
+/** A return with its sale, customer, location and user: one return's page, or the returns of a sale. */
+function returnsQuery(db: Executor) {
+  return db
+    .selectFrom('customer_returns')
+    .innerJoin('sales', 'sales.id', 'customer_returns.sale_id')
+    .innerJoin('customers', 'customers.id', 'sales.customer_id')
+    .innerJoin('locations', 'locations.id', 'customer_returns.location_id')
+    .innerJoin('users', 'users.id', 'customer_returns.user_id')
+    .select([
+      'customer_returns.id',
+      'customer_returns.number',
+      'customer_returns.sale_id',
+      'sales.number as sale_number',
+      'customers.name as customer_name',
+      'customer_returns.location_id',
+      'locations.code as location_code',
+      'customer_returns.at',
+      'users.username',
+      'customer_returns.notes',
+    ]);
+}
+
 export const salesRepository = {
   async insertSale(
     db: Executor,
@@ -181,42 +203,11 @@ export const salesRepository = {
   },
 
   findReturn(db: Executor, id: number) {
-    return db
-      .selectFrom('customer_returns')
-      .innerJoin('sales', 'sales.id', 'customer_returns.sale_id')
-      .innerJoin('customers', 'customers.id', 'sales.customer_id')
-      .innerJoin('locations', 'locations.id', 'customer_returns.location_id')
-      .innerJoin('users', 'users.id', 'customer_returns.user_id')
-      .select([
-        'customer_returns.id',
-        'customer_returns.number',
-        'customer_returns.sale_id',
-        'sales.number as sale_number',
-        'customers.name as customer_name',
-        'customer_returns.location_id',
-        'locations.code as location_code',
-        'customer_returns.at',
-        'users.username',
-        'customer_returns.notes',
-      ])
-      .where('customer_returns.id', '=', id)
-      .executeTakeFirst();
+    return returnsQuery(db).where('customer_returns.id', '=', id).executeTakeFirst();
   },
 
   returnsOfSale(db: Executor, saleId: number) {
-    return db
-      .selectFrom('customer_returns')
-      .innerJoin('locations', 'locations.id', 'customer_returns.location_id')
-      .innerJoin('users', 'users.id', 'customer_returns.user_id')
-      .select([
-        'customer_returns.id',
-        'customer_returns.number',
-        'customer_returns.location_id',
-        'locations.code as location_code',
-        'customer_returns.at',
-        'users.username',
-        'customer_returns.notes',
-      ])
+    return returnsQuery(db)
       .where('customer_returns.sale_id', '=', saleId)
       .orderBy('customer_returns.id')
       .execute();
