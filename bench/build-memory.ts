@@ -5,9 +5,8 @@
  *
  *   npx tsx bench/build-memory.ts [--serials 1000000] [--items 100] [--batch 10000] [--postgres URL]
  */
-import type { AppConfig } from '../src/config.js';
 import { openRuntime } from '../src/server.js';
-import { postgresFactory, sqliteFactory } from './databases.js';
+import { benchAppConfig, postgresFactory, sqliteFactory } from './databases.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -27,17 +26,7 @@ async function main(): Promise<void> {
   const factory = pgUrl ? postgresFactory(pgUrl, 10) : sqliteFactory();
   try {
     const bench = await factory.create('build_memory');
-    const config: AppConfig = {
-      database: bench.config,
-      host: '127.0.0.1',
-      port: 0,
-      sessionTtlHours: 1,
-      cookieSecure: false,
-      trustProxy: false,
-      logLevel: 'silent',
-      timeZone: 'UTC',
-    };
-    const rt = await openRuntime(config);
+    const rt = await openRuntime(benchAppConfig(bench.config));
     try {
       const { services } = rt;
       await services.auth.setupFirstAdmin({ username: 'bench', password: 'bench-password-123' });

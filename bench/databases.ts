@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DatabaseConfig } from '../src/config.js';
+import type { AppConfig, DatabaseConfig } from '../src/config.js';
 
 export interface BenchDatabase {
   /** Where it lives, for the log: a file path, or a PostgreSQL database name. */
@@ -94,5 +94,19 @@ export function postgresFactory(baseUrl: string, poolSize: number): DatabaseFact
       disposed = true;
       for (const name of [...created]) await dropByName(name);
     },
+  };
+}
+
+/** The app configuration every bench runtime uses: its database, no logging, business dates in UTC. */
+export function benchAppConfig(database: DatabaseConfig): AppConfig {
+  return {
+    database,
+    host: '127.0.0.1',
+    port: 0,
+    sessionTtlHours: 12,
+    cookieSecure: false,
+    trustProxy: false,
+    logLevel: 'silent',
+    timeZone: 'UTC',
   };
 }

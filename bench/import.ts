@@ -19,7 +19,7 @@ import { openSqlite } from '../src/db/database.js';
 import { openRuntime, type Runtime } from '../src/server.js';
 import type { Principal } from '../src/auth/auth.service.js';
 import pg from 'pg';
-import { postgresFactory, sqliteFactory } from './databases.js';
+import { benchAppConfig, postgresFactory, sqliteFactory } from './databases.js';
 
 const args = process.argv.slice(2);
 const argValue = (name: string) => {
@@ -321,18 +321,8 @@ async function main() {
     console.log(`Generating ${ROWS.toLocaleString('en')} rows…`);
     await writeCsv(file, ROWS);
     console.log(`CSV: ${file} (${mb(fs.statSync(file).size)})`);
-    const base: Omit<AppConfig, 'database'> = {
-      host: '127.0.0.1',
-      port: 0,
-      sessionTtlHours: 1,
-      cookieSecure: false,
-      trustProxy: false,
-      logLevel: 'silent',
-      timeZone: 'UTC',
-    };
-
     const productDb = await factory.create('import_product');
-    const product = await prepare({ ...base, database: productDb.config });
+    const product = await prepare(benchAppConfig(productDb.config));
     const rssBefore = process.memoryUsage().rss;
     let importId = 0;
     const dry = await measure(async () => {
@@ -354,7 +344,7 @@ async function main() {
     await productDb.drop();
 
     const rawDb = await factory.create('import_raw');
-    const raw = await prepare({ ...base, database: rawDb.config });
+    const raw = await prepare(benchAppConfig(rawDb.config));
     await raw.rt.close();
     const config = rawDb.config;
     const floor = await measure(() =>

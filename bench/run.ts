@@ -12,14 +12,13 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig, DatabaseConfig } from '../src/config.js';
 import { openRuntime, type Runtime } from '../src/server.js';
 import { buildApp } from '../src/app.js';
 import type { Principal } from '../src/auth/auth.service.js';
 import { decodeCursor, encodeCursor } from '../src/shared/cursor.js';
 import { nowIso } from '../src/shared/time.js';
 import { addMonths } from '../src/serials/warranty.js';
-import { postgresFactory, sqliteFactory, type DatabaseFactory } from './databases.js';
+import { benchAppConfig, postgresFactory, sqliteFactory, type DatabaseFactory } from './databases.js';
 import {
   openRawDriver,
   type RawDriver,
@@ -192,19 +191,6 @@ function gitInfo(): { commit: string | null; srcFilesChanged: number | null } {
 const serialNumber = (prefix: string, n: number) => `${prefix}-${String(n).padStart(7, '0')}`;
 const itemPrefix = (itemIndex: number) => `B${itemIndex}`;
 
-function appConfig(database: DatabaseConfig): AppConfig {
-  return {
-    database,
-    host: '127.0.0.1',
-    port: 0,
-    sessionTtlHours: 12,
-    cookieSecure: false,
-    trustProxy: false,
-    logLevel: 'silent',
-    timeZone: 'UTC',
-  };
-}
-
 interface Seeded {
   principal: Principal;
   userId: number;
@@ -358,39 +344,42 @@ interface ImportResult {
   output: string;
 }
 
+/** Runs a bench script (bench/NAME.ts) in a process of its own under tsx and answers what it printed. */
+function runBenchScript(name: string, args: string[]): Promise<string> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), `${name}.ts`);
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`bench/${name}.ts failed: ${String(stderr).trim() || err.message}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
 /**
  * The CSV import benchmark (bench/import.ts) in a process of its own, so that its peak RSS is the import's
  * alone. Its figures are read back from what it prints.
  */
-function runImportBench(rows: number, postgresUrl: string | undefined): Promise<ImportResult> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'import.ts');
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        script,
-        '--rows',
-        String(rows),
-        ...(postgresUrl ? ['--postgres', postgresUrl] : []),
-      ],
-      { maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) return reject(new Error(`bench/import.ts failed: ${String(stderr).trim() || err.message}`));
-        const product = /product .*= ([\d.]+) s .*peak RSS (\d+) MB/.exec(stdout);
-        const raw = /raw floor ([\d.]+) s/.exec(stdout);
-        if (!product || !raw) return reject(new Error(`bench/import.ts printed no figures:\n${stdout}`));
-        resolve({
-          rows,
-          productSeconds: Number(product[1]),
-          rawSeconds: Number(raw[1]),
-          productPeakRssMb: Number(product[2]),
-          output: stdout.trim(),
-        });
-      },
-    );
-  });
+async function runImportBench(rows: number, postgresUrl: string | undefined): Promise<ImportResult> {
+  const stdout = await runBenchScript('import', [
+    '--rows',
+    String(rows),
+    ...(postgresUrl ? ['--postgres', postgresUrl] : []),
+  ]);
+  const product = /product .*= ([\d.]+) s .*peak RSS (\d+) MB/.exec(stdout);
+  const raw = /raw floor ([\d.]+) s/.exec(stdout);
+  if (!product || !raw) throw new Error(`bench/import.ts printed no figures:\n${stdout}`);
+  return {
+    rows,
+    productSeconds: Number(product[1]),
+    rawSeconds: Number(raw[1]),
+    productPeakRssMb: Number(product[2]),
+    output: stdout.trim(),
+  };
 }
 
 interface BuildMemoryResult {
@@ -404,34 +393,21 @@ interface BuildMemoryResult {
  * The same build (S.serials over S.items through addSerials) in a process of its own (bench/build-memory.ts),
  * so that its peak RSS is the product's alone: in this process the harness's own memory is counted too.
  */
-function runBuildMemory(postgresUrl: string | undefined): Promise<BuildMemoryResult> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'build-memory.ts');
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        script,
-        '--serials',
-        String(S.serials),
-        '--items',
-        String(S.items),
-        '--batch',
-        String(S.batch),
-        ...(postgresUrl ? ['--postgres', postgresUrl] : []),
-      ],
-      (err, stdout, stderr) => {
-        if (err)
-          return reject(new Error(`bench/build-memory.ts failed: ${String(stderr).trim() || err.message}`));
-        try {
-          resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as BuildMemoryResult);
-        } catch {
-          reject(new Error(`bench/build-memory.ts printed no figures:\n${stdout}`));
-        }
-      },
-    );
-  });
+async function runBuildMemory(postgresUrl: string | undefined): Promise<BuildMemoryResult> {
+  const stdout = await runBenchScript('build-memory', [
+    '--serials',
+    String(S.serials),
+    '--items',
+    String(S.items),
+    '--batch',
+    String(S.batch),
+    ...(postgresUrl ? ['--postgres', postgresUrl] : []),
+  ]);
+  try {
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as BuildMemoryResult;
+  } catch {
+    throw new Error(`bench/build-memory.ts printed no figures:\n${stdout}`);
+  }
 }
 
 function expect(condition: boolean, message: string): asserts condition {
@@ -460,10 +436,10 @@ async function main(): Promise<void> {
   log(`product database ${productDb.where}; raw-floor database ${rawDb.where}`);
 
   // 1. Fresh schema in both through openRuntime; the same seed data through the services in both.
-  const rt = await openRuntime(appConfig(productDb.config));
+  const rt = await openRuntime(benchAppConfig(productDb.config));
   onCleanup('close product runtime', () => rt.close());
   const seeded = await seed(rt);
-  const rawSetup = await openRuntime(appConfig(rawDb.config));
+  const rawSetup = await openRuntime(benchAppConfig(rawDb.config));
   const rawSeeded = await seed(rawSetup).finally(() => rawSetup.close());
   expect(
     JSON.stringify([rawSeeded.userId, rawSeeded.locationIds, rawSeeded.itemIds, rawSeeded.documents]) ===
@@ -895,7 +871,7 @@ async function main(): Promise<void> {
 
   // The same requests against the raw floor: node:http with the route's reads straight on the driver, on the
   // raw database (which holds the same serials), with a token created there through the product.
-  const rawTokenRuntime = await openRuntime(appConfig(rawDb.config));
+  const rawTokenRuntime = await openRuntime(benchAppConfig(rawDb.config));
   const { token: rawToken } = await rawTokenRuntime.services.auth
     .createToken(seeded.userId, 'bench-raw')
     .finally(() => rawTokenRuntime.close());
