@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.js';
-import { openRuntime, type Runtime } from '../src/server.js';
+import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDialect } from './support/dialects.js';
 import {
-  ADMIN_PASSWORD,
   addSerials,
   createTestApp,
   makeItem,
   makeLocation,
+  openSecondServer,
   type Client,
+  type SecondServer,
   type TestApp,
 } from './support/test-app.js';
 
@@ -52,30 +51,6 @@ function codesOf(responses: LightMyRequestResponse[], status: number): Set<strin
   return new Set(
     responses.filter((r) => r.statusCode === status).map((r) => r.json<{ code: string }>().code),
   );
-}
-
-/** Signs in on a given app instance (the session lives in the database, so any instance accepts it). */
-async function loginOn(app: FastifyInstance, username: string, password: string): Promise<Client> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const cookie = res.cookies.find((c) => c.name === 'st_session')!;
-  const session = res.json<{ csrfToken: string; user: { id: number } }>();
-  const request = (method: string, url: string, body?: unknown) =>
-    app.inject({
-      method: method as 'GET',
-      url,
-      headers: { cookie: `st_session=${cookie.value}`, 'x-csrf-token': session.csrfToken },
-      ...(body !== undefined && { payload: body as object }),
-    });
-  return {
-    userId: session.user.id,
-    username,
-    request,
-    get: (url) => request('GET', url),
-    post: (url, body) => request('POST', url, body ?? {}),
-    patch: (url, body) => request('PATCH', url, body ?? {}),
-    delete: (url) => request('DELETE', url),
-  };
 }
 
 /**
@@ -303,26 +278,14 @@ describeEachDialect('concurrency', (dialect) => {
 
   if (dialect === 'postgres') {
     describe('two app servers on one database', () => {
-      let second: { app: FastifyInstance; runtime: Runtime } | undefined;
+      let second: SecondServer | undefined;
       let admin2: Client;
 
       beforeAll(async () => {
-        // A second, fully separate runtime (own pool, own services) on the same database.
-        const runtime = await openRuntime({ ...t.runtime.config, database: t.runtime.config.database });
-        try {
-          const app = await buildApp(runtime.config, runtime.database, runtime.services);
-          second = { app, runtime };
-          await app.ready();
-        } catch (err) {
-          await runtime.close();
-          throw err;
-        }
-        admin2 = await loginOn(second.app, 'admin', ADMIN_PASSWORD);
+        second = await openSecondServer(t);
+        admin2 = second.admin;
       });
-      afterAll(async () => {
-        await second?.app.close();
-        await second?.runtime.close();
-      });
+      afterAll(() => second?.close());
 
       it('really talks to two separate pools', () => {
         expect(second!.runtime.database.db).not.toBe(t.runtime.database.db);
@@ -342,7 +305,7 @@ describeEachDialect('concurrency', (dialect) => {
  */
 describeEachDialect('concurrency: transfers from several locations', (dialect) => {
   let t: TestApp;
-  let second: { app: FastifyInstance; runtime: Runtime } | undefined;
+  let second: SecondServer | undefined;
   const clients: Client[] = [];
   let a: number;
   let b: number;
@@ -356,21 +319,12 @@ describeEachDialect('concurrency: transfers from several locations', (dialect) =
     dest = await makeLocation(t.admin, 'MS-DEST');
     if (dialect === 'postgres') {
       // A second app server on the same database, so half the requests race from another pool.
-      const runtime = await openRuntime({ ...t.runtime.config });
-      try {
-        const app = await buildApp(runtime.config, runtime.database, runtime.services);
-        second = { app, runtime };
-        await app.ready();
-      } catch (err) {
-        await runtime.close();
-        throw err;
-      }
-      clients.push(await loginOn(second.app, 'admin', ADMIN_PASSWORD));
+      second = await openSecondServer(t);
+      clients.push(second.admin);
     }
   });
   afterAll(async () => {
-    await second?.app.close();
-    await second?.runtime.close();
+    await second?.close();
     await t?.close();
   });
 

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.js';
-import { openRuntime, type Runtime } from '../src/server.js';
+import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDialect } from './support/dialects.js';
 import {
-  ADMIN_PASSWORD,
   addSerials,
   createTestApp,
   makeItem,
   makeLocation,
+  openSecondServer,
   type Client,
+  type SecondServer,
   type TestApp,
 } from './support/test-app.js';
 import {
@@ -48,29 +47,6 @@ function failures(responses: LightMyRequestResponse[]): string[] {
   return responses
     .filter((r) => r.statusCode >= 300)
     .map((r) => `${r.statusCode} ${r.json<{ code: string }>().code}`);
-}
-
-async function loginOn(app: FastifyInstance, username: string, password: string): Promise<Client> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const cookie = res.cookies.find((c) => c.name === 'st_session')!;
-  const session = res.json<{ csrfToken: string; user: { id: number } }>();
-  const request = (method: string, url: string, body?: unknown) =>
-    app.inject({
-      method: method as 'GET',
-      url,
-      headers: { cookie: `st_session=${cookie.value}`, 'x-csrf-token': session.csrfToken },
-      ...(body !== undefined && { payload: body as object }),
-    });
-  return {
-    userId: session.user.id,
-    username,
-    request,
-    get: (url) => request('GET', url),
-    post: (url, body) => request('POST', url, body ?? {}),
-    patch: (url, body) => request('PATCH', url, body ?? {}),
-    delete: (url) => request('DELETE', url),
-  };
 }
 
 interface Ctx {
@@ -601,25 +577,14 @@ describeEachDialect('document concurrency', (dialect) => {
 
   if (dialect === 'postgres') {
     describe('two app servers on one database', () => {
-      let second: { app: FastifyInstance; runtime: Runtime } | undefined;
+      let second: SecondServer | undefined;
       let admin2: Client;
 
       beforeAll(async () => {
-        const runtime = await openRuntime({ ...t.runtime.config });
-        try {
-          const app = await buildApp(runtime.config, runtime.database, runtime.services);
-          second = { app, runtime };
-          await app.ready();
-        } catch (err) {
-          await runtime.close();
-          throw err;
-        }
-        admin2 = await loginOn(second.app, 'admin', ADMIN_PASSWORD);
+        second = await openSecondServer(t);
+        admin2 = second.admin;
       });
-      afterAll(async () => {
-        await second?.app.close();
-        await second?.runtime.close();
-      });
+      afterAll(() => second?.close());
 
       documentRaces(() => ({ clients: [t.admin, admin2], ...base, tag: 'two' }));
     });

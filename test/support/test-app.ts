@@ -29,6 +29,60 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Signs in on a given app instance (the session lives in the database, so any instance of it accepts it). */
+export async function loginOn(app: FastifyInstance, username: string, password: string): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'st_session');
+  const session = res.json<{ csrfToken: string; user: { id: number } }>();
+  const request = (method: string, url: string, body?: unknown) =>
+    app.inject({
+      method: method as 'GET',
+      url,
+      headers: { cookie: `st_session=${cookie!.value}`, 'x-csrf-token': session.csrfToken },
+      ...(body !== undefined && { payload: body as object }),
+    });
+  return {
+    userId: session.user.id,
+    username,
+    request,
+    get: (url) => request('GET', url),
+    post: (url, body) => request('POST', url, body ?? {}),
+    patch: (url, body) => request('PATCH', url, body ?? {}),
+    delete: (url) => request('DELETE', url),
+  };
+}
+
+export interface SecondServer {
+  app: FastifyInstance;
+  runtime: Runtime;
+  /** The administrator, signed in on this server. */
+  admin: Client;
+  close(): Promise<void>;
+}
+
+/** A second, fully separate app server (own pool, own services) on the test app's database. */
+export async function openSecondServer(t: TestApp): Promise<SecondServer> {
+  const runtime = await openRuntime({ ...t.runtime.config });
+  try {
+    const app = await buildApp(runtime.config, runtime.database, runtime.services);
+    await app.ready();
+    const admin = await loginOn(app, 'admin', ADMIN_PASSWORD);
+    return {
+      app,
+      runtime,
+      admin,
+      async close() {
+        await app.close();
+        await runtime.close();
+      },
+    };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
 let userCounter = 0;
 
 /** A fresh database with the administrator set up, and the app on it; `overrides` change its config. */
@@ -52,28 +106,7 @@ export async function createTestApp(
   const app = await buildApp(config, runtime.database, runtime.services);
   await app.ready();
 
-  async function login(username: string, password: string): Promise<Client> {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-    if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-    const cookie = res.cookies.find((c) => c.name === 'st_session');
-    const session = res.json<{ csrfToken: string; user: { id: number } }>();
-    const request = (method: string, url: string, body?: unknown) =>
-      app.inject({
-        method: method as 'GET',
-        url,
-        headers: { cookie: `st_session=${cookie!.value}`, 'x-csrf-token': session.csrfToken },
-        ...(body !== undefined && { payload: body as object }),
-      });
-    return {
-      userId: session.user.id,
-      username,
-      request,
-      get: (url) => request('GET', url),
-      post: (url, body) => request('POST', url, body ?? {}),
-      patch: (url, body) => request('PATCH', url, body ?? {}),
-      delete: (url) => request('DELETE', url),
-    };
-  }
+  const login = (username: string, password: string) => loginOn(app, username, password);
 
   const setup = await app.inject({
     method: 'POST',
