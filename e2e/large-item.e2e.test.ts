@@ -76,15 +76,16 @@ describe(`Serials tab in Chromium on an item with ${TOTAL.toLocaleString('en')} 
     // The first rows, in serial number order, at the top of the grid.
     await row(serial(1)).waitFor();
     expect((await serialsInView()).slice(0, 3)).toEqual([serial(1), serial(2), serial(3)]);
-    // The chips show the item's counts with thousands separators (1,000,000).
+    // The chips show the item's counts with thousands separators (1,000,000). The counts are a request of
+    // their own, which may answer after the first rows: wait for them rather than read them once.
     const chips = page.getByRole('group', { name: 'Filter by status' });
-    expect(await chips.getByRole('button', { name: /^All / }).textContent()).toBe(
-      `All ${TOTAL.toLocaleString('en-US')}`,
-    );
-    expect(await chips.getByRole('button', { name: /^In Stock / }).textContent()).toBe(
-      `In Stock ${TOTAL.toLocaleString('en-US')}`,
-    );
-    expect(await grid().getAttribute('aria-rowcount')).toBe(String(TOTAL));
+    await expect
+      .poll(() => chips.getByRole('button', { name: /^All / }).textContent())
+      .toBe(`All ${TOTAL.toLocaleString('en-US')}`);
+    await expect
+      .poll(() => chips.getByRole('button', { name: /^In Stock / }).textContent())
+      .toBe(`In Stock ${TOTAL.toLocaleString('en-US')}`);
+    await expect.poll(() => grid().getAttribute('aria-rowcount')).toBe(String(TOTAL));
 
     // Scrolling to the end of what is loaded fetches the next page, five times over.
     for (let p = 1; p <= 5; p++) {
