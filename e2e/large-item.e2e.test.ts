@@ -93,6 +93,8 @@ describe(`Serials tab in Chromium on an item with ${TOTAL.toLocaleString('en')} 
       await row(serial(p * PAGE + 1)).waitFor({ state: 'attached' });
     }
     await scrollToBottom();
+    // The virtualiser renders the rows of the new scroll position on the next frame: wait for them.
+    await expect.poll(async () => (await serialsInView()).length).toBeGreaterThan(5);
     const inView = await serialsInView();
     // Rows of the fifth page are on screen, consecutive and in order.
     expect(inView.length).toBeGreaterThan(5);
