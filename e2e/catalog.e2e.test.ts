@@ -184,18 +184,20 @@ describe('catalog edits, warranty window and Add Serial progress in Chromium', (
     await page.getByRole('tab', { name: 'Serials' }).click();
     await page.getByRole('button', { name: 'Add Serial' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add Serial' });
-    await dialog.getByLabel('Serial Number').fill('FZ0001-FZ2000');
-    await expect.poll(() => dialog.getByLabel('Preview').textContent()).toContain('Will add 2000 serials');
+    await dialog.getByLabel('Serial Number').fill('FZ0001..FZ2000');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const confirm = dialog.getByRole('group', { name: 'Confirm serials' });
+    await expect.poll(() => confirm.textContent()).toContain('This makes 2,000 serials: FZ0001 … FZ2000');
 
     // Hold the save at the server's door, so the status can be read however fast the server is.
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const saveUrl = `${server.url}/api/items/${bulkId}/serials`;
+    const saveUrl = `${server.url}/api/items/${bulkId}/serials/from-expression`;
     await page.route(saveUrl, async (route) => {
       if (route.request().method() === 'POST') await held;
       await route.continue();
     });
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
     const status = dialog.getByRole('status');
     await expect.poll(() => status.textContent()).toMatch(/^Saving 2[,.\u00a0\u202f]?000 serials…$/);
     expect(await dialog.getByRole('button', { name: 'Cancel' }).isDisabled()).toBe(true);

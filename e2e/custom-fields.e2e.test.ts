@@ -26,7 +26,7 @@ describe('Serialized Custom Fields in Chromium', () => {
 
   it('sets up an administrator, a location and a part type', async () => {
     await page.goto(server.url);
-    await page.getByLabel('Password (at least 10 characters)').fill('admin-password-123');
+    await page.getByLabel('Password (at least 12 characters)').fill('admin-password-123');
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.getByRole('heading', { name: 'Items' }).waitFor();
     await page.getByRole('link', { name: 'Locations' }).click();

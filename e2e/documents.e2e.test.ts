@@ -70,10 +70,12 @@ describe('documents in Chromium: PO 1-14, a sale, a return', () => {
     await dialog.getByLabel('ALT-12V split 1 location').selectOption({ label: 'R1-1A' });
     await dialog.getByLabel('ALT-12V split 1 quantity').fill('2');
     // An expression with a preview of the exact list before anything is saved.
-    await dialog.getByLabel('ALT-12V split 1: serial expression').fill('ALT-0101-ALT-0102');
+    await dialog.getByLabel('ALT-12V split 1: serial expression').fill('ALT-0101..ALT-0102');
     await dialog.getByRole('button', { name: 'Preview' }).click();
-    expect(await dialog.getByLabel('Preview').textContent()).toContain('2 serial(s): ALT-0101, ALT-0102');
-    await dialog.getByRole('button', { name: 'Add these' }).click();
+    expect(await dialog.getByLabel('Preview').textContent()).toContain(
+      'This makes 2 serials: ALT-0101, ALT-0102',
+    );
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
     await dialog.getByRole('button', { name: 'Split to another location' }).click();
     await dialog.getByLabel('ALT-12V split 2 location').selectOption({ label: 'R1-1B' });
     await dialog.getByLabel('ALT-12V split 2 quantity').fill('3');
@@ -225,10 +227,12 @@ describe('documents in Chromium: PO 1-14, a sale, a return', () => {
     await form.getByLabel('Sale line 1 item').selectOption({ label: 'ALT-12V — Alternator 12V 90A' });
     await form.getByLabel('Sale line 1 quantity').fill('2');
     expect(await form.getByTestId('serial-count').textContent()).toBe('0 of 2 serials');
-    await form.getByLabel('Sale line 1: serial expression').fill('ALT-0201-ALT-0202');
+    await form.getByLabel('Sale line 1: serial expression').fill('ALT-0201..ALT-0202');
     await form.getByRole('button', { name: 'Preview' }).click();
-    expect(await form.getByLabel('Preview').textContent()).toContain('2 serial(s): ALT-0201, ALT-0202');
-    await form.getByRole('button', { name: 'Add these' }).click();
+    expect(await form.getByLabel('Preview').textContent()).toContain(
+      'This makes 2 serials: ALT-0201, ALT-0202',
+    );
+    await form.getByRole('button', { name: 'Confirm' }).click();
     expect(await form.getByTestId('serial-count').textContent()).toBe('2 of 2 serials');
     await form.getByRole('button', { name: 'Complete sale' }).click();
     await page.getByRole('heading', { name: /Sale S-\d+ — Fleet Services/ }).waitFor();

@@ -29,7 +29,7 @@ describe('Serialtrack in Chromium', () => {
     await expect
       .poll(() => page.getByRole('heading', { name: 'Welcome to Serialtrack' }).isVisible())
       .toBe(true);
-    await page.getByLabel('Password (at least 10 characters)').fill('admin-password-123');
+    await page.getByLabel('Password (at least 12 characters)').fill('admin-password-123');
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.getByRole('heading', { name: 'Items' }).waitFor();
   });
@@ -124,33 +124,41 @@ describe('Serialtrack in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Add Serial' });
     const serialNumber = dialog.getByLabel('Serial Number');
 
-    // Enter right after typing, long before any preview: every problem inline, nothing saved.
+    // Enter right after typing: every problem inline, nothing saved.
     await page.getByRole('button', { name: 'Add Serial' }).click();
-    await serialNumber.fill('RNG5-RNG1 A1 A1');
+    await serialNumber.fill('RNG5..RNG1, - A1');
     await serialNumber.press('Enter');
     const alert = dialog.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('the range ends before it starts');
-    expect(await alert.textContent()).toContain('"A1" appears more than once');
-    await serialNumber.fill('RNG5-RNG1');
+    expect(await alert.textContent()).toContain('"-" on its own is not a serial');
+    await serialNumber.fill('SN1+-1');
     await serialNumber.press('Enter');
     await expect.poll(() => alert.textContent()).toContain('tick "Take as typed"');
     expect(await savedSerials()).toEqual([]);
 
-    // A range typed and saved at once makes every serial of the range.
-    await serialNumber.fill('RNG100-RNG149');
+    // A range typed and saved at once is only shown; Confirm makes every serial of the range.
+    await serialNumber.fill('RNG100..RNG149');
     await serialNumber.press('Enter');
+    const confirm = dialog.getByRole('group', { name: 'Confirm serials' });
+    await expect.poll(() => confirm.textContent()).toContain('This makes 50 serials: RNG100 … RNG149');
+    expect(await savedSerials()).toEqual([]);
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const range = Array.from({ length: 50 }, (_, i) => `RNG${100 + i}`);
     expect(await savedSerials()).toEqual(range);
 
-    // A real serial that looks like a range is saved as typed when asked.
+    // A real serial with dashes is one serial as typed; "Take as typed" keeps even an expression whole.
     await page.getByRole('button', { name: 'Add Serial' }).click();
     await serialNumber.fill('00-11-22-33-44-55');
+    await serialNumber.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Add Serial' }).click();
+    await serialNumber.fill('SN1+-1');
     await dialog.getByLabel('Take as typed').check();
     await serialNumber.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
-    expect(await savedSerials()).toEqual(['00-11-22-33-44-55', ...range]);
+    expect(await savedSerials()).toEqual(['00-11-22-33-44-55', ...range, 'SN1+-1'].sort());
 
     await page.getByRole('link', { name: 'Items' }).click();
     await page.getByRole('link', { name: 'ALT-12V' }).click();
@@ -459,15 +467,15 @@ describe('Serialtrack in Chromium', () => {
 
     await row.getByRole('button', { name: 'Reset password of picker' }).click();
     const dialog = page.getByRole('dialog', { name: 'Reset password — picker' });
-    await dialog.getByLabel('New password (at least 10 characters)').fill('picker-password-2');
+    await dialog.getByLabel('New password (at least 12 characters)').fill('picker-password-2');
     await dialog.getByLabel('Repeat the new password').fill('picker-password-X');
     await dialog.getByRole('button', { name: 'Reset password' }).click();
     expect(await dialog.getByRole('alert').textContent()).toContain('not the same');
     await dialog.getByLabel('Repeat the new password').fill('short');
-    await dialog.getByLabel('New password (at least 10 characters)').fill('short');
+    await dialog.getByLabel('New password (at least 12 characters)').fill('short');
     await dialog.getByRole('button', { name: 'Reset password' }).click();
-    await dialog.getByRole('alert').filter({ hasText: 'at least 10 characters' }).waitFor();
-    await dialog.getByLabel('New password (at least 10 characters)').fill('picker-password-2');
+    await dialog.getByRole('alert').filter({ hasText: 'at least 12 characters' }).waitFor();
+    await dialog.getByLabel('New password (at least 12 characters)').fill('picker-password-2');
     await dialog.getByLabel('Repeat the new password').fill('picker-password-2');
     await dialog.getByRole('button', { name: 'Reset password' }).click();
     await page.getByRole('status').filter({ hasText: 'Password of picker reset' }).waitFor();
@@ -491,7 +499,7 @@ describe('Serialtrack in Chromium', () => {
     await notice.getByRole('link', { name: 'Your account' }).click();
     const form = picker.getByRole('form', { name: 'Change password' });
     await form.getByLabel('Current password').fill('wrong-password-1');
-    await form.getByLabel('New password (at least 10 characters)').fill('picker-password-3');
+    await form.getByLabel('New password (at least 12 characters)').fill('picker-password-3');
     await form.getByLabel('Repeat the new password').fill('picker-password-3');
     await form.getByRole('button', { name: 'Change password' }).click();
     await form.getByRole('alert').filter({ hasText: 'current password is not right' }).waitFor();
@@ -501,6 +509,44 @@ describe('Serialtrack in Chromium', () => {
     await picker.getByRole('button', { name: 'Sign out' }).click();
     await signIn('picker-password-3');
     await context.close();
+  });
+
+  it("an administrator sees every user's API tokens on Users and revokes one; a reset revokes the rest", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const picker = await context.newPage();
+    await picker.goto(server.url);
+    await picker.getByLabel('Username').fill('picker');
+    await picker.getByLabel('Password').fill('picker-password-3');
+    await picker.getByRole('button', { name: 'Sign in' }).click();
+    await picker.getByRole('link', { name: 'API tokens' }).click();
+    for (const name of ['Picker scanner', 'Picker sheet']) {
+      await picker.getByLabel('Token name').fill(name);
+      await picker.getByRole('button', { name: 'Create token' }).click();
+      await picker.getByRole('row').filter({ hasText: name }).waitFor();
+    }
+    await context.close();
+
+    // Opened afresh: the administrator's page still shows the list from before the tokens were made.
+    await page.goto(`${server.url}/users`);
+    const section = page
+      .locator('.card')
+      .filter({ has: page.getByRole('heading', { name: 'API tokens of all users' }) });
+    const scanner = section.getByRole('row').filter({ hasText: 'Picker scanner' });
+    await scanner.filter({ hasText: 'picker' }).waitFor();
+    await scanner.getByRole('button', { name: 'Revoke Picker scanner of picker' }).click();
+    await scanner.filter({ hasText: 'Revoked' }).waitFor();
+    const sheet = section.getByRole('row').filter({ hasText: 'Picker sheet' });
+    expect(await sheet.getByRole('button', { name: /Revoke/ }).count()).toBe(1);
+
+    const row = page.getByRole('row').filter({ hasText: 'Pat Picker' });
+    await row.getByRole('button', { name: 'Reset password of picker' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset password — picker' });
+    expect(await dialog.textContent()).toContain('API tokens are revoked');
+    await dialog.getByLabel('New password (at least 12 characters)').fill('picker-password-4');
+    await dialog.getByLabel('Repeat the new password').fill('picker-password-4');
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('status').filter({ hasText: 'API tokens are revoked' }).waitFor();
+    await sheet.filter({ hasText: 'Revoked' }).waitFor();
   });
 
   it('a failed token revoke says why, and the token stays listed as active', async () => {

@@ -48,10 +48,19 @@ import { createImportsService } from './imports/imports.service.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
 import { createSerialExportService } from './serial-export/serial-export.service.js';
 import { registerSerialExportRoutes } from './serial-export/serial-export.routes.js';
-import { registerAuthHooks } from './http/auth-hooks.js';
-import { registerNulCharacterCheck } from './http/nul-characters.js';
+import { registerAuthHooks, sessionCookieName } from './http/auth-hooks.js';
+import { registerUnstorableCharacterCheck } from './http/unstorable-characters.js';
+import { registerRequestLimits } from './http/request-limits.js';
+import {
+  collectRoutesForMethodNotAllowed,
+  handleClientError,
+  handleFrameworkError,
+  registerStrictJsonParser,
+} from './http/framework-errors.js';
 import { handleError, sendProblem } from './http/problem.js';
+import { finishOpenApiDocument, type OpenApiDocument } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
+import { requestIdFor } from './http/request-id.js';
 
 /** The composition root: database → services. The HTTP app, the CLI and the tests all use these. */
 export function createServices(database: Database, config: Pick<AppConfig, 'sessionTtlHours'>) {
@@ -94,7 +103,14 @@ export async function buildApp(
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 8 * 1024 * 1024,
     trustProxy: config.trustProxy,
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
+    genReqId: requestIdFor,
+    // Close keep-alive connections that are idle when the server starts closing (see graceful-shutdown.ts).
+    forceCloseConnections: 'idle',
   });
+  const addMethodNotAllowedRoutes = collectRoutesForMethodNotAllowed(app);
+  registerStrictJsonParser(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -113,40 +129,64 @@ export async function buildApp(
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'Serialtrack API',
         version: '0.1.0',
         description: 'Per-unit serial tracking for inventory items.',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
+      // Relative: the document describes whichever server serves it.
+      servers: [{ url: '/' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'API token created at POST /api/tokens' },
-          session: { type: 'apiKey', in: 'cookie', name: 'st_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config.cookieSecure) },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) =>
+      finishOpenApiDocument(jsonSchemaTransformObject(input) as OpenApiDocument) as ReturnType<
+        typeof jsonSchemaTransformObject
+      >,
   });
   // The docs UI cannot set a route config; mark its routes public, or fail-closed access blocks them.
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
       route.config = { ...route.config, access: 'public' };
     });
-    await docs.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+    await docs.register(fastifySwaggerUi, {
+      routePrefix: '/api/docs',
+      // No call to swagger.io's online validator: the docs page fetches nothing from elsewhere.
+      uiConfig: { docExpansion: 'list', validatorUrl: null },
+      // The plugin's CSP (hashes of its own scripts and styles), without upgrade-insecure-requests,
+      // which would break the docs on a plain-HTTP install, and without the online validator's host.
+      staticCSP: true,
+      transformStaticCSP: (header) =>
+        header.replace(' upgrade-insecure-requests;', '').replace(' validator.swagger.io', ''),
+    });
   });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
-  app.addHook('onSend', async (_req, reply) => {
+  // Every answer names its request, so a user's report can be matched to the log lines (reqId).
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    // API answers are private (the session answer even carries the CSRF token): no cache keeps them.
+    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs/static/')) {
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
   });
   await registerWebUi(app);
-  registerAuthHooks(app, services.auth);
-  registerNulCharacterCheck(app);
+  registerAuthHooks(app, services.auth, sessionCookieName(config.cookieSecure));
+  registerUnstorableCharacterCheck(app);
+  await registerRequestLimits(app, config.rateLimitScale);
   registerHealthRoutes(app, database);
   registerAuthRoutes(app, services, config);
   registerUsersRoutes(app, services);
@@ -165,5 +205,6 @@ export async function buildApp(
   await registerImportsRoutes(app, services);
   registerSerialExportRoutes(app, services);
   registerDocumentsRoutes(app, database);
+  addMethodNotAllowedRoutes();
   return app;
 }

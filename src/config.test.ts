@@ -9,6 +9,18 @@ describe('loadConfig', () => {
     expect(c.host).toBe('127.0.0.1');
   });
 
+  it('reads SERIALTRACK_PASSWORD for `users add` only when it is set and not empty', () => {
+    expect(loadConfig({ SERIALTRACK_PASSWORD: 'from-a-script-123' }).cliPassword).toBe('from-a-script-123');
+    expect(loadConfig({}).cliPassword).toBeUndefined();
+    expect(() => loadConfig({ SERIALTRACK_PASSWORD: '' })).toThrow(/SERIALTRACK_PASSWORD/);
+  });
+
+  it('gives requests in flight 8 s at shutdown unless SHUTDOWN_TIMEOUT_S says otherwise', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(8000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_S: '2.5' }).shutdownTimeoutMs).toBe(2500);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_S: '0' })).toThrow(/SHUTDOWN_TIMEOUT_S/);
+  });
+
   it('uses PostgreSQL when DATABASE_URL is postgres://', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/st', PG_POOL_SIZE: '4' });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/st', poolSize: 4 });

@@ -38,6 +38,9 @@ const configSchema = z.object({
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PG_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  SERIALTRACK_PASSWORD: z.string().min(1).optional(),
+  SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().max(3600).default(8),
+  RATE_LIMIT_SCALE: z.coerce.number().min(1).max(1000).default(1),
   TIME_ZONE: z
     .string()
     .optional()
@@ -63,6 +66,12 @@ export interface AppConfig {
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   /** Where business dates fall (sale date, date received, "today" for warranty): IANA name. */
   timeZone: string;
+  /** On SIGTERM/SIGINT, how long requests in flight may take before their connections are cut (exit 1). */
+  shutdownTimeoutMs?: number;
+  /** Multiplies the per-user, per-minute limits of the expensive routes (request-limits.ts). */
+  rateLimitScale?: number;
+  /** `serialtrack users add` takes the new user's password from SERIALTRACK_PASSWORD when set (scripts). */
+  cliPassword?: string;
 }
 
 /** Parses configuration once from the environment; nothing else reads process.env. */
@@ -92,5 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     // The machine's own zone (which the TZ variable also sets) unless TIME_ZONE names another.
     timeZone: c.TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_S * 1000,
+    rateLimitScale: c.RATE_LIMIT_SCALE,
+    ...(c.SERIALTRACK_PASSWORD !== undefined && { cliPassword: c.SERIALTRACK_PASSWORD }),
   };
 }

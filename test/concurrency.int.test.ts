@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDialect } from './support/dialects.js';
+import { expectAllHistoriesReplay, expectHistoryReplays } from './support/history-replay.js';
 import {
   addSerials,
   createTestApp,
@@ -117,22 +118,6 @@ function raceScenarios(ctx: () => { clients: Client[]; a: number; b: number; tag
   async function newestTransferId(): Promise<number> {
     const res = await reader().get('/api/transfers?limit=1');
     return res.json<{ transfers: { id: number }[] }>().transfers[0]?.id ?? 0;
-  }
-
-  /** Each event starts where the previous one ended, and the last one ends where the serial is now. */
-  function expectHistoryReplays(d: SerialDetailJson) {
-    const [first, ...rest] = d.history;
-    expect(first).toMatchObject({ kind: 'created', toStatus: 'in_stock' });
-    let state = { status: first!.toStatus, location: first!.toLocationId };
-    for (const e of rest) {
-      expect({ kind: e.kind, fromStatus: e.fromStatus, fromLocationId: e.fromLocationId }).toEqual({
-        kind: e.kind,
-        fromStatus: state.status,
-        fromLocationId: state.location,
-      });
-      state = { status: e.toStatus, location: e.toLocationId };
-    }
-    expect(state).toEqual({ status: d.serial.status, location: d.serial.locationId });
   }
 
   it(`${PARALLEL} parallel transfers of one serial: one 201, the rest 409, moved once`, async () => {
@@ -295,6 +280,10 @@ describeEachDialect('concurrency', (dialect) => {
       raceScenarios(() => ({ clients: [t.admin, admin2], a, b, tag: 'two' }));
     });
   }
+
+  it("after all the races, every serial's history replays to its stored row", async () => {
+    expect(await expectAllHistoriesReplay(t.runtime.database.db)).toBeGreaterThan(0);
+  });
 });
 
 /**
@@ -426,5 +415,9 @@ describeEachDialect('concurrency: transfers from several locations', (dialect) =
         .map((tr) => tr.id)
         .sort(),
     ).toEqual(batch.transfers.map((tr) => tr.id).sort());
+  });
+
+  it("every serial's history replays to its stored row", async () => {
+    expect(await expectAllHistoriesReplay(t.runtime.database.db)).toBe(4);
   });
 });

@@ -29,3 +29,18 @@ export async function openAdminSession(server: RunningServer, browser: Browser):
   };
   return { page, api };
 }
+
+/** A location and a serial-tracked item stored there by default; answers the item's id. */
+export async function makeTrackedItem(
+  api: AdminSession['api'],
+  item: { sku: string; name: string; locationCode: string },
+): Promise<number> {
+  const primaryLocationId = (await api<{ id: number }>('/api/locations', { code: item.locationCode })).id;
+  const created = await api<{ id: number }>('/api/items', {
+    sku: item.sku,
+    name: item.name,
+    primaryLocationId,
+    trackSerials: true,
+  });
+  return created.id;
+}

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
-import type { AppConfig } from '../config.js';
 import { openRuntime, type Runtime } from '../server.js';
 import { ALL_PERMISSIONS } from './permissions.js';
 import { sha256 } from './password.js';
@@ -9,7 +8,7 @@ import { usersRepository } from '../users/users.repository.js';
 import { settingsRepository } from '../settings/settings.repository.js';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.js';
-import { createTestApp, makeLocation, type TestApp } from '../../test/support/test-app.js';
+import { createTestApp, makeLocation, testConfig, type TestApp } from '../../test/support/test-app.js';
 
 interface Problem {
   status: number;
@@ -74,16 +73,7 @@ describeEachDialect('first-run setup', (dialect) => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase(dialect);
-    const config: AppConfig = {
-      database: testDb.config,
-      host: '127.0.0.1',
-      port: 0,
-      sessionTtlHours: 1,
-      cookieSecure: false,
-      trustProxy: false,
-      logLevel: 'silent',
-      timeZone: 'UTC',
-    };
+    const config = testConfig(testDb.config);
     runtime = await openRuntime(config);
     app = await buildApp(config, runtime.database, runtime.services);
     await app.ready();
@@ -141,16 +131,7 @@ describeEachDialect('first-run setup is one transaction', (dialect) => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase(dialect);
-    const config: AppConfig = {
-      database: testDb.config,
-      host: '127.0.0.1',
-      port: 0,
-      sessionTtlHours: 1,
-      cookieSecure: false,
-      trustProxy: false,
-      logLevel: 'silent',
-      timeZone: 'UTC',
-    };
+    const config = testConfig(testDb.config);
     runtime = await openRuntime(config);
     app = await buildApp(config, runtime.database, runtime.services);
     await app.ready();
@@ -412,7 +393,7 @@ describeEachDialect('sign-in, sessions, CSRF and API tokens', (dialect) => {
     expect(code(login)).toBe('BAD_CREDENTIALS');
   });
 
-  it('stores passwords only as salted scrypt hashes and refuses passwords under 10 characters', async () => {
+  it('stores passwords only as salted scrypt hashes and refuses passwords under 12 characters', async () => {
     const password = 'correct-horse-battery';
     for (const username of ['hash-a', 'hash-b']) {
       expect((await t.admin.post('/api/users', { username, password })).statusCode).toBe(201);
@@ -430,7 +411,7 @@ describeEachDialect('sign-in, sessions, CSRF and API tokens', (dialect) => {
     expect(rows[0]!.password_hash).not.toBe(rows[1]!.password_hash);
     await signIn(t.app, 'hash-a', password);
 
-    const weak = await t.admin.post('/api/users', { username: 'weak-user', password: '123456789' });
+    const weak = await t.admin.post('/api/users', { username: 'weak-user', password: 'abcdefghijk' });
     expect(weak.statusCode).toBe(422);
     expect(weak.json<Problem>()).toMatchObject({
       code: 'WEAK_PASSWORD',
@@ -447,7 +428,7 @@ describeEachDialect('sign-in, sessions, CSRF and API tokens', (dialect) => {
     expect(code(weakChange)).toBe('WEAK_PASSWORD');
     await signIn(t.app, 'hash-a', password);
     expect(
-      (await t.admin.post('/api/users', { username: 'ten-chars', password: '0123456789' })).statusCode,
+      (await t.admin.post('/api/users', { username: 'twelve-chars', password: 'a1b2c3d4e5f6' })).statusCode,
     ).toBe(201);
   });
 });

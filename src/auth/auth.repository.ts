@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 
 export const authRepository = {
@@ -80,6 +81,53 @@ export const authRepository = {
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .execute();
+  },
+
+  /** Ends every API token of a user (a password reset or disabling the account). */
+  async revokeTokensOfUser(db: Executor, userId: number, at: string): Promise<void> {
+    await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  },
+
+  /**
+   * Counts one sign-in attempt against `key` and returns the count in its window: a window older than
+   * `windowStartAfter` starts again at 1. One atomic upsert, so parallel attempts each get their own count.
+   */
+  countSignInAttempt(db: Executor, key: string, at: string, windowStartAfter: string) {
+    const expired = sql<boolean>`sign_in_throttle.window_started_at <= ${windowStartAfter}`;
+    return db
+      .insertInto('sign_in_throttle')
+      .values({ key, attempts: 1, window_started_at: at })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          attempts: sql<number>`case when ${expired} then 1 else sign_in_throttle.attempts + 1 end`,
+          window_started_at: sql<string>`case when ${expired} then ${at} else sign_in_throttle.window_started_at end`,
+        }),
+      )
+      .returning(['attempts', 'window_started_at'])
+      .executeTakeFirstOrThrow();
+  },
+
+  /** Takes back one counted attempt (it turned out to be a good sign-in, or was never tried). */
+  async uncountSignInAttempt(db: Executor, key: string): Promise<void> {
+    await db
+      .updateTable('sign_in_throttle')
+      .set({ attempts: sql<number>`attempts - 1` })
+      .where('key', '=', key)
+      .where('attempts', '>', 0)
+      .execute();
+  },
+
+  async forgetSignInAttempts(db: Executor, key: string): Promise<void> {
+    await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute();
+  },
+
+  async deleteExpiredSignInAttempts(db: Executor, windowStartBefore: string): Promise<void> {
+    await db.deleteFrom('sign_in_throttle').where('window_started_at', '<', windowStartBefore).execute();
   },
 
   async touchToken(db: Executor, id: number, at: string): Promise<void> {

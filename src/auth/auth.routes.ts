@@ -5,7 +5,7 @@ import type { AppConfig } from '../config.js';
 import type { Principal } from './auth.service.js';
 import type { Services } from '../app.js';
 import { errorResponses, idParams, okSchema } from '../http/common.schemas.js';
-import { principalOf, SESSION_COOKIE } from '../http/auth-hooks.js';
+import { principalOf, sessionCookieName } from '../http/auth-hooks.js';
 import { userSchema } from '../users/users.schemas.js';
 import {
   changePasswordBody,
@@ -30,6 +30,7 @@ export function registerAuthRoutes(app: FastifyInstance, { auth }: Services, con
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['Auth'];
   const cookieFlags = { path: '/', httpOnly: true, sameSite: 'strict', secure: config.cookieSecure } as const;
+  const SESSION_COOKIE = sessionCookieName(config.cookieSecure);
 
   r.get('/api/setup', {
     config: { access: 'public' },

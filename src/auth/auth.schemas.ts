@@ -3,16 +3,16 @@ import { text } from '../http/common.schemas.js';
 
 export const credentialsBody = z.object({
   username: z.string().min(1).max(100),
-  password: z.string().min(1).max(500),
+  password: z.string().min(1).max(2048),
 });
 export const setupBody = z.object({
   username: text(100),
   displayName: z.string().trim().max(200).optional(),
-  password: z.string().max(500),
+  password: z.string().max(2048),
 });
 export const changePasswordBody = z.object({
-  currentPassword: z.string().min(1).max(500),
-  newPassword: z.string().max(500),
+  currentPassword: z.string().min(1).max(2048),
+  newPassword: z.string().max(2048),
 });
 export const setupStatusSchema = z.object({ setupNeeded: z.boolean() });
 export const sessionSchema = z

@@ -1,14 +1,15 @@
 import type { Db } from '../db/database.js';
-import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound, rateLimited } from '../shared/errors.js';
 import { nowIso } from '../shared/time.js';
 import { usersRepository } from '../users/users.repository.js';
 import { rolesRepository } from '../users/roles.repository.js';
-import { checkPassword, insertUser, type UsersService, type UserView } from '../users/users.service.js';
+import { insertUser, type UsersService, type UserView } from '../users/users.service.js';
+import { checkPassword } from './password-policy.js';
 import { settingsRepository } from '../settings/settings.repository.js';
 import { authRepository } from './auth.repository.js';
-import { hashPassword, randomToken, sha256, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, randomToken, sha256, verifyPassword } from './password.js';
 import type { Permission } from './permissions.js';
-import { LoginThrottle } from './login-throttle.js';
+import { ADDRESS_LIMIT, throttleWaitSeconds, USER_LIMIT, type ThrottleLimit } from './login-throttle.js';
 
 export interface Principal {
   userId: number;
@@ -31,13 +32,68 @@ export interface TokenView {
 }
 
 const SETUP_LOCK_KEY = 'setup.completed';
+// A well-formed hash at the current cost that no password matches: an unknown username costs as much time.
+const UNKNOWN_USER_HASH = `scrypt$16384$8$5$${'A'.repeat(22)}==$${'A'.repeat(86)}==`;
 const unauthenticated = (message: string) => new AppError('unauthenticated', 'UNAUTHENTICATED', message);
 
 export function createAuthService(db: Db, users: UsersService, opts: { sessionTtlHours: number }) {
-  // Per username and address against guessing one password; per address alone against password spraying
-  // (a few guesses at each of many usernames).
-  const userThrottle = new LoginThrottle(10);
-  const addressThrottle = new LoginThrottle(50);
+  /**
+   * Counts the attempt first (under both keys, see login-throttle.ts), then checks the password; a good
+   * sign-in clears the username's count and takes its attempt back from the address's count, so one good
+   * password does not clear a spraying address's record. Old password hashes are remade with the current
+   * scrypt cost here, the one moment the password is known.
+   */
+  async function checkCredentials(username: string, password: string, clientAddress: string) {
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const addressKey = sha256(`address|${clientAddress}`);
+    const userKey = sha256(`user|${username}|${clientAddress}`);
+    const count = async (key: string, limit: ThrottleLimit) => {
+      const row = await authRepository.countSignInAttempt(
+        db,
+        key,
+        at,
+        new Date(now - limit.windowMs).toISOString(),
+      );
+      return throttleWaitSeconds(row.attempts, row.window_started_at, limit, now);
+    };
+    const tooMany = (whose: string, wait: number) =>
+      rateLimited(
+        'TOO_MANY_ATTEMPTS',
+        `Too many failed sign-ins ${whose}. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+        wait,
+      );
+    const addressWait = await count(addressKey, ADDRESS_LIMIT);
+    if (addressWait > 0) throw tooMany('from your network address', addressWait);
+    const userWait = await count(userKey, USER_LIMIT);
+    if (userWait > 0) {
+      await authRepository.uncountSignInAttempt(db, addressKey);
+      throw tooMany(`for ${username}`, userWait);
+    }
+    // Forget windows long past (an indexed range delete; sign-ins are rare next to other requests).
+    await authRepository.deleteExpiredSignInAttempts(db, new Date(now - 3_600_000).toISOString());
+    const user = await usersRepository.findByUsername(db, username);
+    // Verify even for unknown users so response time does not reveal which usernames exist.
+    const ok = await verifyPassword(password, user?.password_hash ?? UNKNOWN_USER_HASH);
+    if (!user || !ok || user.active !== 1) {
+      throw new AppError(
+        'unauthenticated',
+        'BAD_CREDENTIALS',
+        'Wrong username or password, or the account is disabled.',
+      );
+    }
+    await authRepository.forgetSignInAttempts(db, userKey);
+    await authRepository.uncountSignInAttempt(db, addressKey);
+    if (needsRehash(user.password_hash)) {
+      await usersRepository.upgradePasswordHash(
+        db,
+        user.id,
+        user.password_hash,
+        await hashPassword(password),
+      );
+    }
+    return user;
+  }
   async function principalFor(
     userId: number,
     via: Principal['via'],
@@ -94,31 +150,7 @@ export function createAuthService(db: Db, users: UsersService, opts: { sessionTt
       password: string,
       clientAddress = 'local',
     ): Promise<{ sessionId: string; csrfToken: string; expiresAt: string; principal: Principal }> {
-      const userKey = `${username}|${clientAddress}`;
-      const tooMany = (whose: string, wait: number) =>
-        new AppError(
-          'rate_limited',
-          'TOO_MANY_ATTEMPTS',
-          `Too many failed sign-ins ${whose}. Try again in ${Math.ceil(wait / 60)} minute(s).`,
-        );
-      const addressWait = addressThrottle.retryAfterSeconds(clientAddress);
-      if (addressWait > 0) throw tooMany('from your network address', addressWait);
-      const userWait = userThrottle.retryAfterSeconds(userKey);
-      if (userWait > 0) throw tooMany(`for ${username}`, userWait);
-      const user = await usersRepository.findByUsername(db, username);
-      // Verify even for unknown users so response time does not reveal which usernames exist.
-      const ok = await verifyPassword(password, user?.password_hash ?? 'scrypt$16384$8$1$AAAA$AAAA');
-      if (!user || !ok || user.active !== 1) {
-        userThrottle.recordFailure(userKey);
-        addressThrottle.recordFailure(clientAddress);
-        throw new AppError(
-          'unauthenticated',
-          'BAD_CREDENTIALS',
-          'Wrong username or password, or the account is disabled.',
-        );
-      }
-      // Only the username's count: one good password must not clear a spraying address's record.
-      userThrottle.reset(userKey);
+      const user = await checkCredentials(username, password, clientAddress);
       const sessionId = randomToken();
       const csrfToken = randomToken();
       const at = nowIso();
@@ -143,13 +175,18 @@ export function createAuthService(db: Db, users: UsersService, opts: { sessionTt
       newPassword: string,
       keepSessionId?: string,
     ) {
+      checkPassword(newPassword, 'newPassword');
+      if (newPassword === currentPassword) {
+        const message = 'The new password is the same as the current one. Choose a different password.';
+        throw invalid('SAME_PASSWORD', message, [{ field: 'newPassword', code: 'same', message }]);
+      }
       const user = await usersRepository.findById(db, principal.userId);
       if (!user || !(await verifyPassword(currentPassword, user.password_hash))) {
         throw invalid('WRONG_PASSWORD', 'The current password is not right.', [
           { field: 'currentPassword', code: 'wrong', message: 'Not your current password' },
         ]);
       }
-      await users.updateUser(principal.userId, { password: newPassword });
+      await users.updateUser(principal.userId, { password: newPassword }, { keepTokens: true });
       // updateUser ended every session of the user; keep the one making this request signed in.
       if (keepSessionId && principal.csrfToken) {
         const at = nowIso();

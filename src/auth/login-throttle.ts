@@ -1,45 +1,27 @@
 /**
- * Slows password guessing: after `maxFailures` failed sign-ins for one key (a username at an address, or an
- * address) within `windowMs`, further attempts are refused until the window has passed. In memory, per app
- * server.
+ * Slows password guessing. Each sign-in attempt is counted against two keys before its password is checked:
+ * the username at the client's address (guessing one password) and the address alone (a few guesses at
+ * each of many usernames). Counts live in the database, so every app server sees the same ones, and an
+ * atomic upsert raises them, so parallel attempts cannot all pass one check.
  */
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
+export interface ThrottleLimit {
+  maxAttempts: number;
+  windowMs: number;
+}
 
-  constructor(
-    private readonly maxFailures = 10,
-    private readonly windowMs = 15 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+export const USER_LIMIT: ThrottleLimit = { maxAttempts: 10, windowMs: 15 * 60_000 };
+export const ADDRESS_LIMIT: ThrottleLimit = { maxAttempts: 50, windowMs: 15 * 60_000 };
 
-  private recent(key: string): number[] {
-    const cutoff = this.now() - this.windowMs;
-    const times = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (times.length === 0) this.failures.delete(key);
-    else this.failures.set(key, times);
-    return times;
-  }
-
-  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
-  retryAfterSeconds(key: string): number {
-    const times = this.recent(key);
-    if (times.length < this.maxFailures) return 0;
-    return Math.max(
-      1,
-      Math.ceil((times[times.length - this.maxFailures]! + this.windowMs - this.now()) / 1000),
-    );
-  }
-
-  recordFailure(key: string): void {
-    this.failures.set(key, [...this.recent(key), this.now()]);
-    // Bound memory under a flood of distinct usernames: forget the oldest keys.
-    if (this.failures.size > 10_000) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
-    }
-  }
-
-  reset(key: string): void {
-    this.failures.delete(key);
-  }
+/**
+ * Seconds to wait before another attempt, or 0 when the attempt just counted (the `attempts`-th in a window
+ * that started at `windowStartedAt`) may go ahead.
+ */
+export function throttleWaitSeconds(
+  attempts: number,
+  windowStartedAt: string,
+  limit: ThrottleLimit,
+  now: number,
+): number {
+  if (attempts <= limit.maxAttempts) return 0;
+  return Math.max(1, Math.ceil((Date.parse(windowStartedAt) + limit.windowMs - now) / 1000));
 }

@@ -9,7 +9,8 @@ export const PERMISSIONS = {
   PO_RECEIVE: 'Receive purchase orders (creates stock and serials)',
   SALES_MANAGE: 'Create, complete and cancel sales',
   RETURNS_MANAGE: 'Take customer returns',
-  USERS_ADMIN: 'Manage users, roles and API tokens of others',
+  USERS_ADMIN:
+    'Manage users, roles and the API tokens of others; it can grant any permission, this one included, so give it only to administrators',
   SETTINGS_ADMIN: 'Change system settings',
 } as const;
 

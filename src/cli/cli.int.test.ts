@@ -111,6 +111,9 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
         '0007-serials-by-customer',
         '0008-serial-events-no-truncate',
         '0009-return-lines-by-serial',
+        '0010-serial-corrections',
+        '0011-money-bigint',
+        '0012-sign-in-throttle',
       ]);
     } finally {
       db.close();
@@ -122,7 +125,7 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
   it('users add refuses a short password with a clear message and creates nobody', async () => {
     const res = await cli(['users', 'add', 'bob', '--admin'], 'short\n');
     expect(res.code).not.toBe(0);
-    expect(res.stderr).toContain('at least 10 characters');
+    expect(res.stderr).toContain('at least 12 characters');
     const db = new SQLite(dbFile, { readonly: true });
     try {
       expect(db.prepare('select count(*) as n from users').get()).toEqual({ n: 0 });
@@ -204,15 +207,18 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
   });
 
   it('serials expand prints the exact list, or every problem with exit code 1', async () => {
-    const ok = await cli(['serials', 'expand', 'AB01-AB03', '10+2']);
+    const ok = await cli(['serials', 'expand', 'AB01..AB03', '10+2']);
     expect(ok.code).toBe(0);
     expect(ok.stdout.trim().split('\n')).toEqual(['AB01', 'AB02', 'AB03', '10', '11', '12']);
-    const literal = await cli(['serials', 'expand', 'AF5-69H', '--quantity', '1']);
-    expect(literal.stdout.trim()).toBe('AF5-69H');
-    const bad = await cli(['serials', 'expand', '5-3 A1 A1', '--quantity', '4']);
+    const literal = await cli(['serials', 'expand', 'AF5-69H', 'WID-100-0200']);
+    expect(literal.stdout.trim().split('\n')).toEqual(['AF5-69H', 'WID-100-0200']);
+    const bad = await cli(['serials', 'expand', '5..3, -', '--quantity', '4']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('the range ends before it starts');
-    expect(bad.stderr).toContain('"A1" appears more than once');
+    expect(bad.stderr).toContain('"-" on its own is not a serial');
+    const dupes = await cli(['serials', 'expand', 'A1 A1']);
+    expect(dupes.code).toBe(1);
+    expect(dupes.stderr).toContain('"A1" appears more than once');
   });
 
   it('backup writes a valid SQLite copy and never overwrites a file', async () => {

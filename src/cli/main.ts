@@ -2,20 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
-import { openSqlite } from '../db/database.js';
 import { openRuntime, startServer, type Runtime } from '../server.js';
 import { AppError } from '../shared/errors.js';
+import { closeOnSignals } from '../http/graceful-shutdown.js';
+import { webUiBuilt } from '../http/web-ui.js';
 import { readPassword } from './prompt.js';
 import { runImport } from './import-command.js';
+import { backupSqlite, restoreSqlite } from './sqlite-backup.js';
 
-async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = await openRuntime(loadConfig());
+async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, config = loadConfig()): Promise<T> {
+  const rt = await openRuntime(config);
   try {
     return await fn(rt);
   } finally {
     await rt.close();
   }
 }
+
+// The same relative path from src/cli (tsx) and dist/cli (the build).
+const { version } = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -26,6 +33,7 @@ const positiveInt = (v: string) => {
 export function buildCli(): Command {
   const program = new Command('serialtrack')
     .description('Serialtrack: per-unit serial tracking for inventory')
+    .version(version, '-V, --version', 'print the version')
     .showHelpAfterError();
 
   program
@@ -39,15 +47,16 @@ export function buildCli(): Command {
           : 'PostgreSQL';
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : runtime.config.port;
+      closeOnSignals(app, { deadlineMs: runtime.config.shutdownTimeoutMs });
       console.log(`Serialtrack is running on http://${runtime.config.host}:${port} (database: ${where})`);
+      if (!webUiBuilt()) {
+        console.log('The web UI is not built, so / explains that: run `npm run build`, then restart.');
+      }
       if (await runtime.services.auth.setupNeeded()) {
         console.log(
-          'No users yet: create the first administrator with POST /api/setup or `serialtrack users add --admin`.',
+          'No users yet: open the web UI, or create the first administrator with `npx serialtrack users add admin --admin`.',
         );
       }
-      const stop = () => void app.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
     });
 
   program
@@ -58,13 +67,16 @@ export function buildCli(): Command {
   const users = program.command('users').description('Manage users');
   users
     .command('add')
-    .description('Create a user (asks for the password, or reads SERIALTRACK_PASSWORD from stdin when piped)')
+    .description(
+      'Create a user; the password comes from SERIALTRACK_PASSWORD when set, else it is asked for (or read from piped stdin)',
+    )
     .argument('<username>')
     .option('--admin', 'give the Administrator role')
     .option('--role <name...>', 'role names to assign', [])
     .option('--display-name <name>')
     .action(async (username: string, opts: { admin?: boolean; role: string[]; displayName?: string }) => {
-      const password = await readPassword(`Password for ${username}: `);
+      const config = loadConfig();
+      const password = config.cliPassword ?? (await readPassword(`Password for ${username}:`));
       await withRuntime(async ({ services }) => {
         const roleNames = [...(opts.admin ? ['Administrator'] : []), ...opts.role];
         const roleIds = await Promise.all(roleNames.map((n) => services.users.roleIdByName(n)));
@@ -76,7 +88,7 @@ export function buildCli(): Command {
         console.log(
           `Created user ${user.username} (id ${user.id}) with role(s): ${roleNames.join(', ') || 'none'}.`,
         );
-      });
+      }, config);
     });
 
   program
@@ -95,39 +107,33 @@ export function buildCli(): Command {
 
   program
     .command('backup')
-    .description('Write a consistent copy of the live SQLite database to FILE')
+    .description('Write a consistent copy of the live SQLite database to FILE (also while the server runs)')
     .argument('<file>')
     .action(async (file: string) => {
-      const config = loadConfig();
-      if (config.database.kind !== 'sqlite') {
-        throw new AppError(
-          'bad_request',
-          'NOT_SQLITE',
-          'backup copies a SQLite database; for PostgreSQL use pg_dump.',
-        );
-      }
-      if (!fs.existsSync(config.database.file)) {
-        throw new AppError('not_found', 'NOT_FOUND', `No database at ${config.database.file}.`);
-      }
-      if (fs.existsSync(file))
-        throw new AppError('conflict', 'FILE_EXISTS', `${file} already exists; choose a new file name.`);
-      const sqlite = openSqlite(config.database.file);
-      try {
-        // SQLite's online backup API: a consistent snapshot even while the server keeps writing. It copies
-        // in one step: copied in parts, a backup starts over whenever another connection writes, so under a
-        // steady write load it would never finish. In WAL mode that one read does not block the writers.
-        await sqlite.backup(file, { progress: () => 0x7fffffff });
-      } finally {
-        sqlite.close();
-      }
-      console.log(`Backed up ${config.database.file} to ${file}.`);
+      const from = await backupSqlite(loadConfig(), file);
+      console.log(`Backed up ${from} to ${file}.`);
+    });
+
+  program
+    .command('restore')
+    .description(
+      'Replace the SQLite database with backup FILE (integrity-checked; the server must be stopped)',
+    )
+    .argument('<file>')
+    .action(async (file: string) => {
+      const { file: into, replaced } = await restoreSqlite(loadConfig(), file);
+      console.log(
+        `Restored ${file} into ${into}${replaced ? `; the database it replaced is ${replaced}` : ''}.`,
+      );
     });
 
   program
     .command('serials')
     .description('Work with serial numbers')
     .command('expand')
-    .description('Print the exact serials an expression makes (AB01-AB03, 10+3, SN1+, ~), one per line')
+    .description(
+      'Print the exact serials an expression makes (AB01..AB03, SN100 - SN199, 10+3, SN1+, ~), one per line',
+    )
     .argument('<expression...>', 'the expression; quote it or pass several words')
     .option('--quantity <n>', 'the number of units expected', positiveInt)
     .option('--item <sku>', "the item whose latest serial '~' continues from")
@@ -208,6 +214,10 @@ export function buildCli(): Command {
 try {
   await buildCli().parseAsync(process.argv);
 } catch (err) {
+  if (err instanceof Error && err.name === 'ExitPromptError') {
+    // Ctrl-C at the password prompt
+    process.exit(130);
+  }
   if (err instanceof AppError) {
     console.error(`Error: ${err.message}`);
     for (const e of err.errors ?? []) console.error(`  ${e.field}: ${e.message}`);

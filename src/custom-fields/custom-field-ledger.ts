@@ -137,12 +137,22 @@ export type NewSerialCustomValues = Readonly<Record<string, string>>;
  * Explicit values win over the item's Default Serial Q&A. Explicit values must already be canonical;
  * anything else is refused with 422 rather than stored unchecked.
  */
+/**
+ * A value a serial started with, as its "created" history row names it: by field id (as the edit rows do,
+ * so a renamed field still links), with the field's name at that moment for reading.
+ */
+export interface InitialCustomValue {
+  fieldId: number;
+  field: string;
+  value: string;
+}
+
 export async function prepareNewSerialValuesInTx(
   tx: Executor,
   itemId: number,
   explicit: readonly (NewSerialCustomValues | undefined)[],
 ): Promise<{
-  initialOf(index: number): Record<string, string> | undefined;
+  initialOf(index: number): InitialCustomValue[] | undefined;
   write(serialIds: readonly number[]): Promise<void>;
 }> {
   const fields = await fieldsOfItem(tx, itemId);
@@ -157,11 +167,8 @@ export async function prepareNewSerialValuesInTx(
   );
   const errors = explicitErrors(explicit, fields);
   if (errors.length > 0) throw invalid('INVALID_CUSTOM_VALUES', 'Custom values were refused.', errors);
-  const named = (values: Iterable<[number, string]>) => {
-    const out: Record<string, string> = {};
-    for (const [fieldId, value] of values) out[byId.get(fieldId)!.name] = value;
-    return out;
-  };
+  const named = (values: Iterable<[number, string]>): InitialCustomValue[] =>
+    [...values].map(([fieldId, value]) => ({ fieldId, field: byId.get(fieldId)!.name, value }));
   const defaultPairs = defaults.map((d) => [d.field_id, d.value] as [number, string]);
   const hasAny = defaults.length > 0 || explicit.some((e) => e && Object.keys(e).length > 0);
   return {

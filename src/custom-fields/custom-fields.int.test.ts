@@ -357,8 +357,13 @@ describeEachDialect('custom fields per serial', (dialect) => {
       // The "created" history row says what the serial started with.
       const created = (await serialDetail(t.admin, d2!.id)).history[0]!;
       expect(created).toMatchObject({ kind: 'created' });
+      // By field id, as the edit rows name them, with the name of the moment for reading.
       expect(created.data).toEqual({
-        customFields: { 'Core charge paid': 'false', Amperage: '95', Grade: 'C' },
+        customFields: [
+          { fieldId: f['Core charge paid']!.id, field: 'Core charge paid', value: 'false' },
+          { fieldId: f['Amperage']!.id, field: 'Amperage', value: '95' },
+          { fieldId: f['Grade']!.id, field: 'Grade', value: 'C' },
+        ],
       });
 
       // Changing the defaults never changes existing serials; the next new one gets the new defaults.

@@ -1,4 +1,6 @@
 import type { Db, Executor } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems } from '../db/lock-order.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
 import { nowIso } from '../shared/time.js';
@@ -83,8 +85,9 @@ export function createSerialCustomValuesService(db: Db) {
       serialId: number,
       input: { values: Record<string, string | null>; version?: number | undefined },
     ): Promise<SerialCustomFieldsView> {
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
         const current = await serialFields(tx, serialId);
+        await lockItems(tx, [current.itemId]);
         const item = await itemsRepository.findById(tx, current.itemId);
         if (item?.track_serials !== 1) throw notTracked(item?.sku ?? String(current.itemId));
         if (input.version !== undefined && input.version !== current.version) {
@@ -165,7 +168,10 @@ export function createSerialCustomValuesService(db: Db) {
           errors,
         );
       }
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
+        // New serials read the defaults under this item lock (db/lock-order.ts): a change waits for a
+        // creation in progress, so every serial's "created" row names the values it really got.
+        await lockItems(tx, [itemId]);
         for (const [fieldId, value] of values) {
           if (value === null) await customFieldsRepository.deleteDefault(tx, itemId, fieldId);
           else await customFieldsRepository.upsertDefault(tx, itemId, fieldId, value);
@@ -207,7 +213,8 @@ export function createSerialCustomValuesService(db: Db) {
       }
       const ids = [...new Set(input.serialIds)];
       const to = parsed.value;
-      return db.transaction().execute(async (tx) => {
+      return inTransaction(db, async (tx) => {
+        await lockItems(tx, [itemId]);
         const found = new Set(await customFieldsRepository.lockSerialsOfItem(tx, itemId, ids));
         const missing = ids.filter((id) => !found.has(id));
         if (missing.length > 0) {

@@ -27,7 +27,8 @@ export interface Database {
   destroy(): Promise<void>;
 }
 
-// PostgreSQL returns BIGINT (e.g. count(*)) as text by default; these counts always fit in a JS number.
+// PostgreSQL returns BIGINT (count(*), the cents columns) as text by default; these values always fit in a
+// JS number exactly (cents are at most 10^10, far below 2^53).
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 export function openSqlite(file: string): SQLite.Database {
@@ -155,6 +156,8 @@ export function withStatementCache(sqlite: SQLite.Database, max = 1000, maxBulk 
     close() {
       small.clear();
       bulk.clear();
+      // Fold the WAL into the database file and empty it: a stopped server leaves one self-contained file.
+      if (sqlite.open && !sqlite.readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)');
       sqlite.close();
     },
   };
@@ -166,10 +169,15 @@ export function createDatabase(config: DatabaseConfig): Database {
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', file: config.file, destroy: () => db.destroy() };
   }
+  // No connection timeout: under load a request waits its turn for a pooled connection rather than fail;
+  // a database that is down refuses at once, and /api/health bounds its own wait.
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
-  // An idle connection the server ends (a restart, pg_terminate_backend) is reported here; without a
-  // listener the event is thrown and ends the process. The pool drops it and connects anew when needed.
+  // A connection the server ends (a restart, a failover, pg_terminate_backend) emits 'error': on the pool
+  // while it is idle, on the client itself while a request holds it. Without a listener either event is
+  // thrown and ends the process. The query that was running fails (the request answers 503), the pool
+  // drops the dead client on release (it is no longer queryable) and connects anew when next needed.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }

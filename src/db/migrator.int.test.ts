@@ -30,6 +30,9 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0007-serials-by-customer', 'Success'],
       ['0008-serial-events-no-truncate', 'Success'],
       ['0009-return-lines-by-serial', 'Success'],
+      ['0010-serial-corrections', 'Success'],
+      ['0011-money-bigint', 'Success'],
+      ['0012-sign-in-throttle', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

@@ -9,6 +9,9 @@ import { migration0006ImportErrorValues } from './migrations/0006-import-error-v
 import { migration0007SerialsByCustomer } from './migrations/0007-serials-by-customer.js';
 import { migration0008SerialEventsNoTruncate } from './migrations/0008-serial-events-no-truncate.js';
 import { migration0009ReturnLinesBySerial } from './migrations/0009-return-lines-by-serial.js';
+import { migration0010SerialCorrections } from './migrations/0010-serial-corrections.js';
+import { migration0011MoneyBigint } from './migrations/0011-money-bigint.js';
+import { migration0012SignInThrottle } from './migrations/0012-sign-in-throttle.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -22,6 +25,9 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0007-serials-by-customer': migration0007SerialsByCustomer(database.dialect),
     '0008-serial-events-no-truncate': migration0008SerialEventsNoTruncate(database.dialect),
     '0009-return-lines-by-serial': migration0009ReturnLinesBySerial(database.dialect),
+    '0010-serial-corrections': migration0010SerialCorrections(database.dialect),
+    '0011-money-bigint': migration0011MoneyBigint(database.dialect),
+    '0012-sign-in-throttle': migration0012SignInThrottle(),
   };
 }
 

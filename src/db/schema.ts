@@ -11,6 +11,7 @@ export interface DB {
   user_roles: UserRolesTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  sign_in_throttle: SignInThrottleTable;
   settings: SettingsTable;
   document_sequences: DocumentSequencesTable;
   locations: LocationsTable;
@@ -22,6 +23,7 @@ export interface DB {
   serials: SerialsTable;
   serial_counts: SerialCountsTable;
   serial_events: SerialEventsTable;
+  serial_former_numbers: SerialFormerNumbersTable;
   transfers: TransfersTable;
   transfer_lines: TransferLinesTable;
   suppliers: SuppliersTable;
@@ -89,6 +91,12 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+}
+
+export interface SignInThrottleTable {
+  key: string;
+  attempts: number;
+  window_started_at: string;
 }
 
 export interface SettingsTable {
@@ -176,6 +184,15 @@ export interface SerialsTable {
   created_by: number | null;
   updated_at: string;
   updated_by: number | null;
+  /** 0 while the serial is live; its own id once voided, so its number can be entered again. */
+  void_key: Generated<number>;
+}
+
+/** A number a serial was renumbered from: lookup by the old number still finds the unit. */
+export interface SerialFormerNumbersTable {
+  serial_id: number;
+  serial_number: string;
+  renumbered_at: string;
 }
 
 /** Maintained in the same transaction as every serial write: counts per item, location and status. */
@@ -245,6 +262,7 @@ export interface PurchaseOrderLinesTable {
   item_id: number;
   quantity_ordered: number;
   quantity_received: number;
+  /** bigint on PostgreSQL (0011): up to 10^10 cents, read back as a number. */
   unit_cost_cents: number;
 }
 
@@ -289,6 +307,7 @@ export interface SaleLinesTable {
   item_id: number;
   quantity: number;
   location_id: number | null;
+  /** bigint on PostgreSQL (0011): up to 10^10 cents, read back as a number. */
   unit_price_cents: number;
 }
 

@@ -3,7 +3,12 @@ import { AppError, forbidden } from '../shared/errors.js';
 import type { AuthService, Principal } from '../auth/auth.service.js';
 import type { Permission } from '../auth/permissions.js';
 
-export const SESSION_COOKIE = 'st_session';
+/**
+ * The session cookie's name. Over HTTPS it carries the `__Host-` prefix, which browsers accept only with
+ * Secure, Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it.
+ */
+export const sessionCookieName = (cookieSecure: boolean): string =>
+  cookieSecure ? '__Host-st_session' : 'st_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** What a route needs: a permission, any signed-in user, or nothing (public). Every route declares one. */
@@ -25,10 +30,12 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export function registerAuthHooks(app: FastifyInstance, auth: AuthService): void {
+export function registerAuthHooks(app: FastifyInstance, auth: AuthService, sessionCookie: string): void {
   app.decorateRequest('principal', null);
 
-  app.addHook('preValidation', async (request) => {
+  // onRequest, before the body is read: an anonymous client cannot make the server receive or parse
+  // megabytes it would refuse anyway.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === 'public') return;
     if (access === undefined) {
@@ -50,7 +57,7 @@ export function registerAuthHooks(app: FastifyInstance, auth: AuthService): void
         );
       }
     } else {
-      const sessionId = request.cookies[SESSION_COOKIE];
+      const sessionId = request.cookies[sessionCookie];
       if (sessionId) principal = await auth.authenticateSession(sessionId);
       if (!principal) {
         throw new AppError(

@@ -158,6 +158,28 @@ describeEachDialect('bad input is a 400, never a 500', (dialect) => {
     expectProblem(anonymous, 401, 'UNAUTHENTICATED');
   });
 
+  it('refuses half a surrogate pair (JSON "\\ud800") in a serial, a customer or a location: 400, nothing stored', async () => {
+    // Sent as raw JSON text: the escape is what a client's JSON encoder writes for a lone surrogate.
+    const raw = (url: string, json: string) => t.admin.request('POST', url, JSON.parse(json) as unknown);
+    const serial = expectProblem(
+      await raw(`/api/items/${itemId}/serials`, '{"serials":[{"serialNumber":"x\\ud800y"}]}'),
+      400,
+      'INVALID_CHARACTER',
+    );
+    expect(fields(serial)).toEqual(['body.serials.0.serialNumber']);
+    expect(serial.detail).toContain('surrogate');
+    expectProblem(await raw('/api/customers', '{"name":"Bob \\udc00"}'), 400, 'INVALID_CHARACTER');
+    expectProblem(
+      await raw('/api/locations', '{"code":"LS-1","name":"Shelf \\ud83d"}'),
+      400,
+      'INVALID_CHARACTER',
+    );
+    const codes = (await t.admin.get('/api/locations')).json<{ locations: { code: string }[] }>().locations;
+    expect(codes.map((l) => l.code)).not.toContain('LS-1');
+    // A whole pair (an emoji) is fine.
+    expect((await t.admin.post('/api/locations', { code: 'LS-2', name: 'Shelf 🚲' })).statusCode).toBe(201);
+  });
+
   it('refuses a page cursor that does not hold a row id with 400 BAD_CURSOR', async () => {
     for (const value of [['abc'], [TOO_BIG], [1.5], [0]]) {
       const cursor = Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -252,7 +252,17 @@ describeEachDialect('a server error', (dialect) => {
 
     const res = await t.admin.get('/api/items?q=alt');
     const body = problem(res, 500, 'INTERNAL_ERROR', '/api/items');
-    expect(Object.keys(body).sort()).toEqual(['code', 'detail', 'instance', 'status', 'title', 'type']);
+    expect(Object.keys(body).sort()).toEqual([
+      'code',
+      'detail',
+      'instance',
+      'requestId',
+      'status',
+      'title',
+      'type',
+    ]);
+    // The request id, also sent as X-Request-Id, matches the user's report to the log line.
+    expect((body as unknown as { requestId: string }).requestId).toBe(res.headers['x-request-id']);
     for (const leak of [/items/i, /\b(select|from|where)\b/i, /no such table|relation|does not exist/i]) {
       expect(body.detail).not.toMatch(leak);
     }

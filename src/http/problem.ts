@@ -2,7 +2,12 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../shared/errors.js';
-import { isBadValueError, isRetryableTxError } from '../shared/db-errors.js';
+import {
+  connectionErrorReason,
+  isBadValueError,
+  isConnectionError,
+  isRetryableTxError,
+} from '../shared/db-errors.js';
 
 export const problemSchema = z
   .object({
@@ -16,6 +21,10 @@ export const problemSchema = z
       .array(z.object({ field: z.string(), code: z.string(), message: z.string() }))
       .optional()
       .describe('Per-field or per-row problems'),
+    requestId: z
+      .string()
+      .optional()
+      .describe('On a 500: the request id (X-Request-Id) the server logged it under'),
   })
   .meta({ id: 'Problem' });
 
@@ -26,11 +35,15 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -51,6 +64,7 @@ export function sendProblem(
     detail,
     instance: request.url.split('?')[0],
     ...(errors && errors.length > 0 && { errors }),
+    ...(status >= 500 && { requestId: request.id }),
   };
   return reply.status(status).type('application/problem+json').send(JSON.stringify(body));
 }
@@ -58,6 +72,7 @@ export function sendProblem(
 /** The one place where errors become HTTP: RFC 9457 problem details, never internals on a 500. */
 export function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
+    if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
     return sendProblem(reply, request, err.status, err.code, err.message, err.errors);
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
@@ -77,6 +92,19 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
       'VALIDATION_FAILED',
       `The request ${context} is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
       errors,
+    );
+  }
+  // A lost or refused database connection (restart, failover): the request may work in a moment, so 503
+  // with Retry-After, and the process carries on while the pool reconnects.
+  if (isConnectionError(err)) {
+    request.log.warn({ err }, 'database unavailable');
+    reply.header('retry-after', '2');
+    return sendProblem(
+      reply,
+      request,
+      503,
+      'DATABASE_UNAVAILABLE',
+      `The server cannot reach its database right now: ${connectionErrorReason(err)}. Try again in a few seconds; if you were saving, reload first to see whether it was saved.`,
     );
   }
   // Database refusals that slipped past validation: answer in plain words, never with the driver's message.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { sendProblem } from './problem.js';
 
 /** Where `npm run build:web` writes the web UI. */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -22,8 +23,24 @@ const CSP = [
  * Serves the built web UI at / from the same server (no second process). Unknown non-API paths get
  * index.html so the browser router can handle deep links such as /items/42.
  */
+export function webUiBuilt(): boolean {
+  return fs.existsSync(path.join(WEB_DIST, 'index.html'));
+}
+
 export async function registerWebUi(app: FastifyInstance): Promise<boolean> {
-  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) return false;
+  if (!webUiBuilt()) {
+    // A plain 404 at / reads as a broken server; say what is missing instead.
+    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) =>
+      sendProblem(
+        reply,
+        request,
+        503,
+        'WEB_UI_NOT_BUILT',
+        'The web UI is not built on this server: run `npm run build` (`npm start` does it), then restart the server. The API at /api works.',
+      ),
+    );
+    return false;
+  }
   await app.register(async (web) => {
     web.addHook('onRoute', (route) => {
       route.config = { ...route.config, access: 'public' };

@@ -1,16 +1,23 @@
 import type { Readable } from 'node:stream';
 import { invalid } from '../shared/errors.js';
 import { CsvTokenizer, type CsvToken } from './csv-tokenizer.js';
-import { detectDelimiter } from './import-columns.js';
+import { detectDelimiter, unescapeFormula } from './import-columns.js';
 
 /** A row longer than this (characters) is a broken quote swallowing the file, or not a serial's data at all. */
 export const MAX_RECORD_CHARS = 64 * 1024;
 /** The header line must end within this many characters. */
 const MAX_HEADER_CHARS = 64 * 1024;
 
-export type CsvEvent =
-  | { kind: 'header'; headers: string[]; delimiter: ',' | ';' }
-  | { kind: 'record'; line: number; cells: string[] }
+/** What a file reader (CSV or XLSX) hands the import: the header, then records, in batches. */
+export type RowEvent =
+  | { kind: 'header'; headers: string[]; delimiter: ',' | ';' | null }
+  | {
+      kind: 'record';
+      line: number;
+      cells: string[];
+      /** Positions of cells the workbook stored as numbers (XLSX only): they may have lost leading zeros. */
+      numericCells?: number[];
+    }
   | { kind: 'malformed'; line: number; message: string };
 
 export interface CsvReadOptions {
@@ -34,7 +41,7 @@ const notUtf8 = (offset: number) =>
  * the header first, then every record with the line it starts on, in batches; a record the parser cannot read
  * is yielded as `malformed` so the dry run lists it instead of the whole file failing.
  */
-export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGenerator<CsvEvent[]> {
+export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGenerator<RowEvent[]> {
   const text = decodeUtf8(source, opts)[Symbol.asyncIterator]();
   // The delimiter is decided from the header line, so read up to its end first.
   let head = '';
@@ -53,13 +60,14 @@ export async function* readCsv(source: Readable, opts: CsvReadOptions): AsyncGen
 
   const tokenizer = new CsvTokenizer(delimiter.charCodeAt(0), MAX_RECORD_CHARS);
   let headerDone = false;
-  const toEvents = (tokens: CsvToken[]): CsvEvent[] => {
-    const events: CsvEvent[] = [];
+  const toEvents = (tokens: CsvToken[]): RowEvent[] => {
+    const events: RowEvent[] = [];
     for (const t of tokens) {
       if (!headerDone) {
         if ('error' in t) throw invalid('INVALID_CSV', `The header row cannot be read: ${t.error}`);
         headerDone = true;
-        events.push({ kind: 'header', headers: t.cells.map((h) => h.trim()), delimiter });
+        // Our export escapes header cells like data cells (a custom field may be named `=HYPERLINK(…)`).
+        events.push({ kind: 'header', headers: t.cells.map((h) => unescapeFormula(h).trim()), delimiter });
       } else if ('error' in t) {
         events.push({ kind: 'malformed', line: t.line, message: t.error });
       } else {

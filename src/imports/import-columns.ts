@@ -42,6 +42,14 @@ const ALIASES: Record<ImportField, string[]> = {
  */
 const EXPORT_ONLY = ['customer', 'warrantystatus', 'source', 'usedon', 'itemname'];
 
+/**
+ * Our export (and OWASP's advice for any CSV opened in a spreadsheet) writes `'` before a cell that
+ * starts like a formula; reading it back drops that one apostrophe so the value round-trips exactly.
+ */
+export function unescapeFormula(cell: string): string {
+  return cell.length > 1 && cell[0] === "'" && /^[=+\-@\t\r]/.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 /** "Serial  Number", "serial_number", "SERIAL-NUMBER" all read as "serialnumber". */
 export function normalizeHeader(header: string): string {
   return header.toLowerCase().replace(/[\s_\-.:]+/g, '');

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseImportDate, unescapeFormula, validateImportRow, type RowContext } from './import-row.js';
+import { unescapeFormula } from './import-columns.js';
+import {
+  isScientificNotation,
+  parseImportDate,
+  validateImportRow,
+  withoutLeadingZeros,
+  type RowContext,
+} from './import-row.js';
 
 const item = { id: 1, sku: 'ALT-100', trackSerials: true, primaryLocationId: 10, partTypeId: 5 };
 const ctx = (over: Partial<RowContext> = {}): RowContext => ({
@@ -15,6 +22,8 @@ const ctx = (over: Partial<RowContext> = {}): RowContext => ({
   ],
   scopeItem: item,
   itemBySku: () => undefined,
+  skuWithLeadingZeros: () => undefined,
+  locationWithLeadingZeros: () => undefined,
   locationByCode: (code) =>
     code === 'R1'
       ? { id: 10, code, active: true }
@@ -161,4 +170,71 @@ it('unescapeFormula drops only the apostrophe the export adds', () => {
   expect(unescapeFormula("'+A-003")).toBe('+A-003');
   expect(unescapeFormula("'quoted")).toBe("'quoted");
   expect(unescapeFormula("'")).toBe("'");
+});
+
+describe('cells a spreadsheet has visibly rewritten', () => {
+  const codes = (line: number, cells: string[], over: Partial<RowContext> = {}, numeric?: number[]) =>
+    validateImportRow(line, cells, ctx(over), numeric).errors.map((e) => [e.column, e.code]);
+
+  it('knows scientific notation as spreadsheets write it, and leaves serials like 1E5 alone', () => {
+    expect(isScientificNotation('1.23456789012346E+019')).toBe(true);
+    expect(isScientificNotation('1.23457E+19')).toBe(true);
+    expect(isScientificNotation('1E+05')).toBe(true);
+    expect(isScientificNotation('1,5E-03')).toBe(true);
+    expect(isScientificNotation('1E5')).toBe(false);
+    expect(isScientificNotation('SN1E+05')).toBe(false);
+    expect(isScientificNotation('12345678901234567890')).toBe(false);
+  });
+
+  it('flags a serial in scientific notation, saying what happened and how to avoid it', () => {
+    const { errors } = validateImportRow(4, ['1.23456789012346E+019', '', '', '', '', '', ''], ctx());
+    expect(errors).toMatchObject([
+      { column: 'Serial Number', code: 'scientific_notation', value: '1.23456789012346E+019' },
+    ]);
+    expect(errors[0]!.message).toMatch(/scientific notation.*XLSX export.*as Text/s);
+    expect(codes(5, ['1E+05', '', '', '', '', '', ''])).toEqual([['Serial Number', 'scientific_notation']]);
+    expect(codes(6, ['1E5', '', '', '', '', '', ''])).toEqual([]);
+  });
+
+  it('flags a location that matches only with its leading zeros added back', () => {
+    const over: Partial<RowContext> = {
+      locationWithLeadingZeros: (code) => (code === '7' ? '007' : undefined),
+    };
+    const { errors } = validateImportRow(2, ['SN-1', '7', '', '', '', '', ''], ctx(over));
+    expect(errors).toMatchObject([{ column: 'Location', code: 'leading_zeros_lost', value: '7' }]);
+    expect(errors[0]!.message).toMatch(/no location 7, but there is 007.*XLSX export/s);
+    expect(codes(3, ['SN-1', '8', '', '', '', '', ''], over)).toEqual([['Location', 'unknown_location']]);
+  });
+
+  it('flags a SKU that matches only with its leading zeros added back, in an all-items file too', () => {
+    const all: Partial<RowContext> = {
+      scopeItem: null,
+      headers: ['SKU', 'Serial Number'],
+      targets: ['sku', 'serialNumber'],
+      skuWithLeadingZeros: (sku) => (sku === '42' ? '00042' : undefined),
+    };
+    expect(codes(2, ['42', 'SN-1'], all)).toEqual([['SKU', 'leading_zeros_lost']]);
+    expect(codes(3, ['43', 'SN-1'], all)).toEqual([['SKU', 'unknown_sku']]);
+    const scoped: Partial<RowContext> = {
+      scopeItem: { ...item, sku: '00042' },
+      headers: ['SKU', 'Serial Number'],
+      targets: ['sku', 'serialNumber'],
+    };
+    expect(codes(4, ['42', 'SN-1'], scoped)).toEqual([['SKU', 'leading_zeros_lost']]);
+    expect(codes(5, ['00042', 'SN-1'], scoped)).toEqual([]);
+  });
+
+  it('flags a serial an XLSX workbook holds as a number, whatever it looks like', () => {
+    const { errors } = validateImportRow(2, ['123', '', '', '', '', '', ''], ctx(), [0]);
+    expect(errors).toMatchObject([{ code: 'numeric_cell' }]);
+    expect(errors[0]!.message).toMatch(/number in the workbook.*leading zeros.*as Text/s);
+    // A number elsewhere (a custom field, say) is read as its text.
+    expect(codes(3, ['SN-1', '', '', '', '', '', 'Red'], {}, [6])).toEqual([]);
+  });
+});
+
+it('withoutLeadingZeros is what a spreadsheet shows a digits-only code as', () => {
+  expect(withoutLeadingZeros('00042')).toBe('42');
+  expect(withoutLeadingZeros('000')).toBe('0');
+  expect(withoutLeadingZeros('A007')).toBeUndefined();
 });

@@ -1,6 +1,12 @@
-import { MAX_SERIAL_LENGTH } from '../serials/serial-numbers.js';
+import { checkSerialNumber, MAX_SERIAL_LENGTH } from '../serials/serial-numbers.js';
 import { STATUS_INFO, type SerialStatus } from '../serials/serial-status.js';
-import { FIELD_LABELS, normalizeHeader, type ColumnTarget, type ImportField } from './import-columns.js';
+import {
+  FIELD_LABELS,
+  normalizeHeader,
+  unescapeFormula,
+  type ColumnTarget,
+  type ImportField,
+} from './import-columns.js';
 
 /**
  * Statuses a CSV may give a serial. Reserved, Sold and Returned belong to documents (a sale records the
@@ -40,6 +46,10 @@ export interface RowContext {
   /** The item the import is for; null when the file names the item of each row in a SKU column. */
   scopeItem: ImportItem | null;
   itemBySku: (sku: string) => ImportItem | undefined;
+  /** The existing SKU a digits-only SKU is once leading zeros are added back (`42` → `00042`). */
+  skuWithLeadingZeros: (sku: string) => string | undefined;
+  /** The location code a digits-only code is once leading zeros are added back (`7` → `007`). */
+  locationWithLeadingZeros: (code: string) => string | undefined;
   locationByCode: (code: string) => ImportLocation | undefined;
   /** The custom fields of a part type, by normalised name. */
   customFields: (partTypeId: number) => ReadonlyMap<string, ImportCustomField>;
@@ -71,12 +81,22 @@ export interface RowError {
 }
 
 /**
- * Our export (and OWASP's advice for any CSV opened in a spreadsheet) writes `'` before a cell that
- * starts like a formula; reading it back drops that one apostrophe so the value round-trips exactly.
+ * How spreadsheets show a number too long for their 15 significant digits: `1.23456789012346E+019`
+ * (LibreOffice), `1.23457E+19` (Excel), `1E+05`. The exponent's sign is what they always write; a serial
+ * such as `1E5` is left alone.
  */
-export function unescapeFormula(cell: string): string {
-  return cell.length > 1 && cell[0] === "'" && /^[=+\-@\t\r]/.test(cell.slice(1)) ? cell.slice(1) : cell;
+export function isScientificNotation(value: string): boolean {
+  return /^[+-]?\d+(?:[.,]\d+)?E[+-]\d+$/i.test(value);
 }
+
+/** A digits-only value without its leading zeros: what a spreadsheet shows `00042` as. */
+export function withoutLeadingZeros(value: string): string | undefined {
+  return /^\d+$/.test(value) ? value.replace(/^0+(?=\d)/, '') : undefined;
+}
+
+/** How to avoid what a spreadsheet did to a file: the same advice on every such error. */
+const SPREADSHEET_ADVICE =
+  'Use the XLSX export for round trips through a spreadsheet, or import the CSV with that column as Text.';
 
 /** YYYY-MM-DD, also written YYYY/MM/DD or with a time; day-month orders are ambiguous and refused. */
 export function parseImportDate(raw: string): string | null {
@@ -99,14 +119,6 @@ const statusByKey = new Map<string, SerialStatus>();
 for (const [status, info] of Object.entries(STATUS_INFO)) {
   statusByKey.set(normalizeHeader(info.label), status as SerialStatus);
   statusByKey.set(normalizeHeader(status), status as SerialStatus);
-}
-
-function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
 }
 
 type CoreCells = Partial<Record<ImportField, { value: string; column: string }>>;
@@ -154,10 +166,13 @@ export function validateImportRow(
   line: number,
   cells: readonly string[],
   ctx: RowContext,
+  /** Positions of cells an XLSX workbook stored as numbers. */
+  numericCells?: readonly number[],
 ): { row: StagedRow; errors: RowError[] } {
   const errors: RowError[] = [];
   const core: CoreCells = {};
   const custom: { name: string; value: string; column: string }[] = [];
+  const serialAt = ctx.targets.indexOf('serialNumber');
 
   cells.forEach((raw, i) => {
     const target = ctx.targets[i];
@@ -185,7 +200,16 @@ export function validateImportRow(
   const sku = core.sku?.value ?? '';
   if (ctx.scopeItem) {
     item = ctx.scopeItem;
-    if (sku !== '' && sku !== item.sku) {
+    if (sku !== '' && sku !== item.sku && withoutLeadingZeros(item.sku) === sku) {
+      fail(
+        errors,
+        line,
+        columnOf(core, 'sku'),
+        'leading_zeros_lost',
+        `SKU ${sku} is ${item.sku} without its leading zeros: a spreadsheet read the SKU as a number. ${SPREADSHEET_ADVICE}`,
+        sku,
+      );
+    } else if (sku !== '' && sku !== item.sku) {
       fail(
         errors,
         line,
@@ -206,7 +230,17 @@ export function validateImportRow(
     );
   } else {
     item = ctx.itemBySku(sku);
-    if (!item)
+    const padded = item ? undefined : ctx.skuWithLeadingZeros(sku);
+    if (padded !== undefined) {
+      fail(
+        errors,
+        line,
+        columnOf(core, 'sku'),
+        'leading_zeros_lost',
+        `There is no item with SKU ${sku}, but there is ${padded}: a spreadsheet read the SKU as a number and dropped its leading zeros. ${SPREADSHEET_ADVICE}`,
+        sku,
+      );
+    } else if (!item)
       fail(errors, line, columnOf(core, 'sku'), 'unknown_sku', `There is no item with SKU ${sku}.`, sku);
   }
   if (item && !item.trackSerials) {
@@ -220,25 +254,31 @@ export function validateImportRow(
     );
   }
 
-  const serial = core.serialNumber?.value ?? '';
-  if (serial === '') {
+  const cell = core.serialNumber?.value ?? '';
+  // The one serial rule of every path (length, invisible characters, NFC), so the import stores what Add
+  // Serial would and a look-alike of an existing serial is refused instead of added beside it.
+  const checked = cell === '' ? null : checkSerialNumber(cell);
+  const serial = checked?.ok ? checked.serial : cell;
+  if (cell === '') {
     fail(errors, line, columnOf(core, 'serialNumber'), 'empty_serial', 'The serial number is empty.', '');
-  } else if (serial.length > MAX_SERIAL_LENGTH) {
+  } else if (checked && !checked.ok) {
+    fail(errors, line, columnOf(core, 'serialNumber'), checked.code, checked.message, cell);
+  } else if (numericCells?.includes(serialAt)) {
     fail(
       errors,
       line,
       columnOf(core, 'serialNumber'),
-      'too_long',
-      `The serial number is longer than ${MAX_SERIAL_LENGTH} characters.`,
+      'numeric_cell',
+      `The serial number ${serial} is a number in the workbook, not text, so the spreadsheet may have dropped leading zeros or rounded it. Format the column as Text and type the serials again, or use the XLSX export, which writes every cell as text.`,
       serial,
     );
-  } else if (hasControlCharacter(serial)) {
+  } else if (isScientificNotation(serial)) {
     fail(
       errors,
       line,
       columnOf(core, 'serialNumber'),
-      'control_character',
-      'The serial number contains a line break or tab.',
+      'scientific_notation',
+      `The serial number ${serial} is in scientific notation: a spreadsheet read a long serial as a number and rounded it, so the real serial is lost. ${SPREADSHEET_ADVICE}`,
       serial,
     );
   }
@@ -259,7 +299,17 @@ export function validateImportRow(
     }
   } else {
     const location = ctx.locationByCode(code);
-    if (!location)
+    const padded = location ? undefined : ctx.locationWithLeadingZeros(code);
+    if (padded !== undefined)
+      fail(
+        errors,
+        line,
+        columnOf(core, 'location'),
+        'leading_zeros_lost',
+        `There is no location ${code}, but there is ${padded}: a spreadsheet read the code as a number and dropped its leading zeros. ${SPREADSHEET_ADVICE}`,
+        code,
+      );
+    else if (!location)
       fail(
         errors,
         line,

@@ -6,16 +6,20 @@ import type { ImportErrorsTable, ImportRowsTable, ImportRowValuesTable } from '.
 import { conflict, invalid, type FieldError } from '../shared/errors.js';
 import { nowIso, todayIso } from '../shared/time.js';
 import { isCustomFieldType, parseCustomValue } from '../custom-fields/custom-field-values.js';
-import { readCsv } from './csv-reader.js';
+import type { InitialCustomValue } from '../custom-fields/custom-field-ledger.js';
+import { readCsv, type RowEvent } from './csv-reader.js';
+import { readXlsx } from './xlsx-reader.js';
 import {
   FIELD_LABELS,
   normalizeHeader,
   planColumns,
+  unescapeFormula,
   planIsComplete,
   type ColumnPlan,
 } from './import-columns.js';
 import {
   validateImportRow,
+  withoutLeadingZeros,
   type ImportCustomField,
   type ImportItem,
   type ImportLocation,
@@ -27,6 +31,8 @@ import { importsRepository } from './imports.repository.js';
 const BATCH_ROWS = 2000;
 /** A million-row file with long notes is well under this; beyond it, split the file. */
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
+/** A workbook is compressed: this is about four million serials' worth, beyond any sheet's row limit. */
+export const MAX_XLSX_BYTES = 256 * 1024 * 1024;
 /** Characters of a bad cell kept with its error: enough to find it, bounded for a file of bad notes. */
 const MAX_ERROR_VALUE = 200;
 
@@ -42,12 +48,27 @@ export interface StagingLookups {
   initialCustomValues: (
     itemId: number,
     explicit: Record<number, string> | null,
-  ) => Record<string, string> | undefined;
+  ) => InitialCustomValue[] | undefined;
   /** The item's Default Serial Q&A value of a field (items of loaded SKUs and the scope item). */
   defaultValue: (itemId: number, fieldId: number) => string | undefined;
   /** Loads the items of these SKUs into the cache (one query per batch). */
   loadSkus: (skus: Iterable<string>) => Promise<void>;
   itemBySku: (sku: string) => ImportItem | undefined;
+  /** The SKU that a digits-only SKU matches once leading zeros are added back (`42` → `00042`). */
+  skuWithLeadingZeros: (sku: string) => string | undefined;
+  /** The location code that a digits-only code matches once leading zeros are added back (`7` → `007`). */
+  locationWithLeadingZeros: (code: string) => string | undefined;
+}
+
+/** Longest zero-padded form of a digits-only SKU looked for (SKUs like `00042` are a handful of digits). */
+const MAX_PADDED_SKU = 20;
+
+/** `42` → `042`, `0042`, … up to `width` characters: the SKUs a spreadsheet may have shown as `42`. */
+export function paddedForms(digits: string, width = MAX_PADDED_SKU): string[] {
+  if (!/^\d+$/.test(digits)) return [];
+  const out: string[] = [];
+  for (let n = digits.length + 1; n <= width; n++) out.push(digits.padStart(n, '0'));
+  return out;
 }
 
 const toImportItem = (r: {
@@ -77,6 +98,13 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
     const key = l.code.toLowerCase();
     byLower.set(key, byLower.has(key) ? null : l);
   }
+  // Digits-only codes with leading zeros, by what a spreadsheet turns them into (`007` → `7`).
+  const paddedLocations = new Map<string, string | null>();
+  for (const l of byCode.values()) {
+    const bare = withoutLeadingZeros(l.code);
+    if (bare === undefined || bare === l.code) continue;
+    paddedLocations.set(bare, paddedLocations.has(bare) ? null : l.code);
+  }
   const defs = await importsRepository.customFieldDefinitions(db);
   const fieldsByPartType = new Map<number, Map<string, ImportCustomField>>();
   for (const d of defs) {
@@ -99,6 +127,8 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
     ? defs.filter((d) => d.part_type_id === scope.part_type_id).map((d) => d.name)
     : [...new Set(defs.map((d) => d.name))];
   const items = new Map<string, ImportItem | null>();
+  /** A missing digits-only SKU → the one existing SKU it is with leading zeros (null: none, or several). */
+  const paddedSkus = new Map<string, string | null>();
   const empty = new Map<string, ImportCustomField>();
   const partTypeOf = new Map<number, number | null>();
   const defaultsOf = new Map<number, Map<number, string>>();
@@ -143,19 +173,35 @@ export async function loadLookups(db: Executor, scopeItemId: number | null): Pro
         }
         await loadDefaults(rows.map((r) => r.id));
       }
+      // SKUs a spreadsheet may have shown without their leading zeros: only the few digits-only misses.
+      const bare = missing.filter((s) => items.get(s) === null && /^\d+$/.test(s) && !paddedSkus.has(s));
+      for (let i = 0; i < bare.length; i += 25) {
+        const chunk = bare.slice(i, i + 25);
+        const found = await importsRepository.existingSkus(
+          db,
+          chunk.flatMap((s) => paddedForms(s)),
+        );
+        for (const s of chunk) {
+          const matches = found.filter((f) => withoutLeadingZeros(f) === s);
+          paddedSkus.set(s, matches.length === 1 ? matches[0]! : null);
+        }
+      }
     },
+    skuWithLeadingZeros: (sku) => paddedSkus.get(sku) ?? undefined,
+    locationWithLeadingZeros: (code) =>
+      byCode.has(code) ? undefined : (paddedLocations.get(code) ?? undefined),
     itemBySku: (sku) => items.get(sku) ?? undefined,
     defaultValue: (itemId, fieldId) => defaultsOf.get(itemId)?.get(fieldId),
     initialCustomValues(itemId, explicit) {
       const partTypeId = partTypeOf.get(itemId);
       const defaults = defaultsOf.get(itemId);
       if (partTypeId == null || (!explicit && !defaults)) return undefined;
-      const out: Record<string, string> = {};
+      const out: InitialCustomValue[] = [];
       for (const f of orderedFields.get(partTypeId) ?? []) {
         const value = explicit?.[f.id] ?? defaults?.get(f.id);
-        if (value !== undefined) out[f.name] = value;
+        if (value !== undefined) out.push({ fieldId: f.id, field: f.name, value });
       }
-      return Object.keys(out).length > 0 ? out : undefined;
+      return out.length > 0 ? out : undefined;
     },
   };
 }
@@ -181,27 +227,45 @@ export function planProblems(plan: ColumnPlan): FieldError[] {
   ];
 }
 
+/** How the file is written: a CSV text file or an Excel workbook. */
+export type ImportFormat = 'csv' | 'xlsx';
+
+/** A file name's format: `.xlsx` is a workbook, anything else is read as CSV. */
+export function formatOfFileName(fileName: string): ImportFormat {
+  return /\.xlsx$/i.test(fileName.trim()) ? 'xlsx' : 'csv';
+}
+
+/** The header, then the records, of a CSV or XLSX file: the one row pipeline both feed. */
+export function readRows(
+  format: ImportFormat,
+  source: Readable,
+  opts: { delimiter?: ',' | ';' | undefined; maxBytes: number; onBytes?: (bytes: number) => void },
+): AsyncGenerator<RowEvent[]> {
+  return format === 'xlsx' ? readXlsx(source, opts) : readCsv(source, opts);
+}
+
 export interface StagingTarget {
   importId: number;
+  format: ImportFormat;
   itemId: number | null;
   delimiter: ',' | ';' | undefined;
   mapping: Record<string, string> | undefined;
 }
 
 /**
- * Streams a CSV into the staging tables: parse → validate → write in batches, each batch in its own short
+ * Streams a CSV or XLSX file into the staging tables: parse → validate → write in batches, each batch in its own short
  * transaction that also publishes progress and stops when the import was cancelled meanwhile. Then the
  * set-based checks (duplicates within the file, serials that already exist). Serials are never written
  * here; a crash leaves only staging rows of an import that stays "uploading" until cleaned up.
  */
-export async function stageCsv(db: Db, target: StagingTarget, source: Readable): Promise<void> {
+export async function stageFile(db: Db, target: StagingTarget, source: Readable): Promise<void> {
   const lookups = await loadLookups(db, target.itemId);
   const today = todayIso();
   let ctx: RowContext | undefined;
   let serialColumn = FIELD_LABELS.serialNumber;
   let bytesRead = 0;
   let rowsParsed = 0;
-  let batch: { line: number; cells: string[] }[] = [];
+  let batch: { line: number; cells: string[]; numericCells?: number[] | undefined }[] = [];
   let malformed: ImportErrorsTable[] = [];
   let columns: Record<string, unknown> = {};
 
@@ -210,13 +274,13 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
     const context = ctx;
     if (!lookups.scopeItem) {
       const skuAt = context.targets.indexOf('sku');
-      await lookups.loadSkus(batch.map((r) => (r.cells[skuAt] ?? '').trim()));
+      await lookups.loadSkus(batch.map((r) => unescapeFormula(r.cells[skuAt] ?? '').trim()));
     }
     const rows: Insertable<ImportRowsTable>[] = [];
     const values: ImportRowValuesTable[] = [];
     const errors: ImportErrorsTable[] = [...malformed];
     for (const r of batch) {
-      const { row, errors: rowErrors } = validateImportRow(r.line, r.cells, context);
+      const { row, errors: rowErrors } = validateImportRow(r.line, r.cells, context, r.numericCells);
       for (const e of rowErrors) {
         errors.push({
           import_id: target.importId,
@@ -268,9 +332,9 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
     });
   };
 
-  const events = readCsv(source, {
+  const events = readRows(target.format, source, {
     delimiter: target.delimiter,
-    maxBytes: MAX_IMPORT_BYTES,
+    maxBytes: target.format === 'xlsx' ? MAX_XLSX_BYTES : MAX_IMPORT_BYTES,
     onBytes: (b) => (bytesRead = b),
   });
   for await (const batchOfEvents of events) {
@@ -302,13 +366,15 @@ export async function stageCsv(db: Db, target: StagingTarget, source: Readable):
           targets: plan.targets,
           scopeItem: lookups.scopeItem,
           itemBySku: lookups.itemBySku,
+          skuWithLeadingZeros: lookups.skuWithLeadingZeros,
+          locationWithLeadingZeros: lookups.locationWithLeadingZeros,
           locationByCode: lookups.locationByCode,
           customFields: lookups.customFields,
           defaultValue: lookups.defaultValue,
           today,
         };
       } else if (event.kind === 'record') {
-        batch.push({ line: event.line, cells: event.cells });
+        batch.push({ line: event.line, cells: event.cells, numericCells: event.numericCells });
         if (batch.length >= BATCH_ROWS) await flush();
       } else {
         malformed.push({

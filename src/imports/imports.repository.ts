@@ -156,7 +156,7 @@ export const importsRepository = {
       select r.import_id, r.line, cast(${column} as text), 'already_exists',
         'Serial ' || r.serial_number || ' already exists for ' || i.sku || '.', r.serial_number
       from import_rows r
-      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number and s.void_key = 0
       join items i on i.id = r.item_id
       where r.import_id = ${importId}`.execute(db);
   },
@@ -267,7 +267,10 @@ export const importsRepository = {
     return db
       .selectFrom('import_rows as r')
       .innerJoin('serials as s', (j) =>
-        j.onRef('s.item_id', '=', 'r.item_id').onRef('s.serial_number', '=', 'r.serial_number'),
+        j
+          .onRef('s.item_id', '=', 'r.item_id')
+          .onRef('s.serial_number', '=', 'r.serial_number')
+          .on('s.void_key', '=', 0),
       )
       .select(['r.line', 's.serial_number'])
       .where('r.import_id', '=', importId)
@@ -338,7 +341,7 @@ export const importsRepository = {
       select s.id, s.item_id, 'created', cast(${p.at} as text), cast(${p.userId} as integer), 'import',
         cast(${p.number} as text), r.location_id, r.status, r.event_data
       from import_rows r
-      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number and s.void_key = 0
       where r.import_id = ${p.importId} and ${range('r.')}
       order by s.id`.execute(db);
     return Number(result.numAffectedRows ?? 0);
@@ -351,13 +354,13 @@ export const importsRepository = {
       select s.id, v.field_id, v.value
       from import_row_values v
       join import_rows r on r.import_id = v.import_id and r.line = v.line
-      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number and s.void_key = 0
       where v.import_id = ${importId}`.execute(db);
     await sql`
       insert into serial_custom_values (serial_id, field_id, value)
       select s.id, d.field_id, d.value
       from import_rows r
-      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number and s.void_key = 0
       join items i on i.id = r.item_id
       join item_custom_defaults d on d.item_id = r.item_id
       join custom_field_definitions f on f.id = d.field_id and f.part_type_id = i.part_type_id
@@ -457,5 +460,12 @@ export const importsRepository = {
       .orderBy('part_type_id')
       .orderBy('position')
       .execute();
+  },
+
+  /** Just the SKUs of these that exist (the leading-zeros check asks for a few padded forms). */
+  async existingSkus(db: Executor, skus: string[]): Promise<string[]> {
+    if (skus.length === 0) return [];
+    const rows = await db.selectFrom('items').select('sku').where('sku', 'in', skus).execute();
+    return rows.map((r) => r.sku);
   },
 };

@@ -6,6 +6,8 @@ import { errorResponses } from '../http/common.schemas.js';
 import { principalOf } from '../http/auth-hooks.js';
 import { invalid } from '../shared/errors.js';
 import { bomQuery, sendCsv } from '../serial-export/serial-export.routes.js';
+import { XLSX_TYPE } from '../serial-export/serial-xlsx.js';
+import type { ImportFormat } from './import-staging.js';
 import {
   createImportBody,
   importErrorSchema,
@@ -17,19 +19,30 @@ import {
 } from './imports.schemas.js';
 
 /** CSV content types browsers and spreadsheet programs send for a .csv file. */
-const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'];
+const CSV_TYPES = ['text/csv', 'application/csv'];
+/** Sent for either kind of file (Windows sends vnd.ms-excel for a .csv): the import's file name decides. */
+const ANY_TYPES = ['application/vnd.ms-excel', 'application/octet-stream'];
+const FILE_TYPES = [...CSV_TYPES, XLSX_TYPE, ...ANY_TYPES];
+
+/** The format an upload's content type names; undefined when only the file name can tell. */
+function formatOf(contentType: string | undefined): ImportFormat | undefined | null {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (CSV_TYPES.includes(type)) return 'csv';
+  if (type === XLSX_TYPE) return 'xlsx';
+  return ANY_TYPES.includes(type) ? undefined : null;
+}
 /** The inspect endpoint reads only a header: the client sends the first kilobytes of the file. */
 const INSPECT_LIMIT = 256 * 1024;
 
 /**
- * Imports of serials from CSV. The file is streamed: the route hands the raw request to the service,
+ * Imports of serials from CSV or XLSX. The file is streamed: the route hands the raw request to the service,
  * which parses and stages it batch by batch, so a million-row file never sits in memory.
  */
 export async function registerImportsRoutes(app: FastifyInstance, { imports }: Services): Promise<void> {
   await app.register((scope, _opts, done) => {
     // Leave the body unread: the CSV is consumed from request.raw as a stream (body stays undefined, so
     // the JSON-walking hooks skip it).
-    scope.addContentTypeParser(CSV_TYPES, (_req, _payload, next) => next(null));
+    scope.addContentTypeParser(FILE_TYPES, (_req, _payload, next) => next(null));
     const r = scope.withTypeProvider<ZodTypeProvider>();
     const tags = ['Imports'];
 
@@ -37,11 +50,15 @@ export async function registerImportsRoutes(app: FastifyInstance, { imports }: S
       config: { access: 'INV_MANAGE_SERIALS' },
       schema: {
         tags,
-        summary: "Read a CSV file's header (send its first kilobytes) and propose the column mapping",
+        summary:
+          "Read a file's header (a CSV's first kilobytes, or a whole .xlsx) and propose the column mapping",
+        description: `text/csv, or ${XLSX_TYPE} for a workbook (its header may be stored at its end).`,
         querystring: inspectQuery,
         response: { 200: inspectResultSchema, ...errorResponses },
       },
       handler: async (req) => {
+        const format = formatOf(req.headers['content-type']);
+        if (format === 'xlsx') return imports.inspect(req.raw, req.query.itemId, 'xlsx');
         const chunks: Buffer[] = [];
         let size = 0;
         for await (const chunk of req.raw) {
@@ -71,25 +88,30 @@ export async function registerImportsRoutes(app: FastifyInstance, { imports }: S
       schema: {
         tags,
         summary:
-          'Upload the CSV (streamed, text/csv): parse, validate and stage it; answers with the dry-run report',
+          'Upload the file (streamed, CSV or XLSX): parse, validate and stage it; answers with the dry-run report',
         description:
-          'UTF-8 with or without BOM, comma or semicolon. Poll GET /api/imports/:id meanwhile for progress.',
+          `text/csv (UTF-8 with or without BOM, comma or semicolon) or ${XLSX_TYPE} (the first sheet). ` +
+          'Poll GET /api/imports/:id meanwhile for progress.',
         params: importIdParams,
         response: { 200: importViewSchema, ...errorResponses },
       },
       handler: async (req) => {
-        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (!CSV_TYPES.includes(type)) {
+        const format = formatOf(req.headers['content-type']);
+        if (format === null) {
           req.raw.resume();
-          throw invalid('UNSUPPORTED_MEDIA_TYPE', 'Send the file as text/csv.');
+          throw invalid(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `Send the file as text/csv, or a workbook as ${XLSX_TYPE}.`,
+          );
         }
-        return imports.upload(req.params.id, req.raw);
+        return imports.upload(req.params.id, req.raw, format);
       },
     });
 
-    // An import is a document like a PO: anyone who sees serials may open the Source it links to.
+    // An import's report and errors carry the file's cell values: like the errors CSV, they are for those
+    // who may import (INV_MANAGE_SERIALS).
     r.get('/api/imports/:id', {
-      config: { access: 'INV_VIEW' },
+      config: { access: 'INV_MANAGE_SERIALS' },
       schema: {
         tags,
         summary: "An import's status, progress (rows parsed) and dry-run report",
@@ -100,7 +122,7 @@ export async function registerImportsRoutes(app: FastifyInstance, { imports }: S
     });
 
     r.get('/api/imports/:id/errors', {
-      config: { access: 'INV_VIEW' },
+      config: { access: 'INV_MANAGE_SERIALS' },
       schema: {
         tags,
         summary: "Page through a dry run's errors by line",

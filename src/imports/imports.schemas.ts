@@ -91,7 +91,7 @@ export const importErrorsQuery = z.object({
 export const inspectQuery = z.object({ itemId: idFromText.optional() });
 
 export const inspectResultSchema = z.object({
-  delimiter: z.enum([',', ';']),
+  delimiter: z.enum([',', ';']).nullable().describe('The CSV delimiter; null for an XLSX workbook'),
   headers: z.array(z.string()),
   targets: z.array(z.string()).describe('Suggested target of each column, by position'),
   complete: z.boolean().describe('True when the file imports without a mapping step'),

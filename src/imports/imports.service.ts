@@ -7,9 +7,17 @@ import { isUniqueViolation } from '../shared/db-errors.js';
 import { nextDocumentNumber } from '../shared/document-numbers.js';
 import { nowIso } from '../shared/time.js';
 import { itemsRepository } from '../items/items.repository.js';
-import { readCsv } from './csv-reader.js';
 import { FIELD_LABELS, IMPORT_FIELDS, planColumns, planIsComplete } from './import-columns.js';
-import { loadLookups, MAX_IMPORT_BYTES, planProblems, stageCsv } from './import-staging.js';
+import {
+  formatOfFileName,
+  loadLookups,
+  MAX_IMPORT_BYTES,
+  MAX_XLSX_BYTES,
+  planProblems,
+  readRows,
+  stageFile,
+  type ImportFormat,
+} from './import-staging.js';
 import { importsRepository, isPostgres, type ImportRow } from './imports.repository.js';
 import { buildReport, toImportError } from './import-report.js';
 import { commitImportInTx } from './import-commit.js';
@@ -123,40 +131,57 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
     };
   }
 
+  /** The first header a reader yields, planned against the item's (or every) custom field. */
+  async function inspectHeader(
+    source: Readable,
+    itemId: number | undefined,
+    format: ImportFormat,
+  ): Promise<InspectResult> {
+    if (itemId !== undefined && !(await itemsRepository.findById(db, itemId))) throw notFound('Item', itemId);
+    const lookups = await loadLookups(db, itemId ?? null);
+    for await (const events of readRows(format, source, { maxBytes: MAX_XLSX_BYTES })) {
+      const event = events[0];
+      if (event?.kind !== 'header') continue;
+      const plan = planColumns(event.headers, {
+        customFieldNames: lookups.customFieldNames,
+        skuRequired: itemId === undefined,
+      });
+      return {
+        delimiter: event.delimiter,
+        headers: event.headers,
+        targets: plan.targets,
+        complete: planIsComplete(plan),
+        problems: planProblems(plan),
+        fields: [
+          ...IMPORT_FIELDS.filter((f) => f !== 'sku' || itemId === undefined).map((f) => ({
+            target: f,
+            label: FIELD_LABELS[f],
+            required: f === 'serialNumber' || f === 'sku',
+          })),
+          ...lookups.customFieldNames.map((n) => ({ target: `custom:${n}`, label: n, required: false })),
+          { target: 'ignore', label: '(ignore this column)', required: false },
+        ],
+      };
+    }
+    throw invalid('EMPTY_FILE', 'The file is empty: it has no header row.');
+  }
+
   const service = {
     /**
      * Reads the header of the start of a file (the client sends its first kilobytes) and proposes how its
      * columns map to serial fields, so the mapping step is shown only when needed.
      */
-    async inspect(sample: Buffer, itemId: number | undefined): Promise<InspectResult> {
-      if (itemId !== undefined && !(await itemsRepository.findById(db, itemId)))
-        throw notFound('Item', itemId);
-      const lookups = await loadLookups(db, itemId ?? null);
-      for await (const events of readCsv(Readable.from([sample]), { maxBytes: sample.length + 1 })) {
-        const event = events[0];
-        if (event?.kind !== 'header') continue;
-        const plan = planColumns(event.headers, {
-          customFieldNames: lookups.customFieldNames,
-          skuRequired: itemId === undefined,
-        });
-        return {
-          delimiter: event.delimiter,
-          headers: event.headers,
-          targets: plan.targets,
-          complete: planIsComplete(plan),
-          problems: planProblems(plan),
-          fields: [
-            ...IMPORT_FIELDS.filter((f) => f !== 'sku' || itemId === undefined).map((f) => ({
-              target: f,
-              label: FIELD_LABELS[f],
-              required: f === 'serialNumber' || f === 'sku',
-            })),
-            ...lookups.customFieldNames.map((n) => ({ target: `custom:${n}`, label: n, required: false })),
-            { target: 'ignore', label: '(ignore this column)', required: false },
-          ],
-        };
+    async inspect(
+      sample: Buffer | Readable,
+      itemId: number | undefined,
+      format: ImportFormat = 'csv',
+    ): Promise<InspectResult> {
+      const source = Buffer.isBuffer(sample) ? Readable.from([sample]) : sample;
+      try {
+        return await inspectHeader(source, itemId, format);
+      } finally {
+        await drain(source);
       }
-      throw invalid('EMPTY_FILE', 'The file is empty: it has no header row.');
     },
 
     /** Opens an import (a numbered document) that waits for its file. */
@@ -198,8 +223,11 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       return toView(await requireImport(id));
     },
 
-    /** Streams the file into staging and runs the dry run; the result is the report. */
-    async upload(id: number, source: Readable): Promise<ImportView> {
+    /**
+     * Streams the file into staging and runs the dry run; the result is the report. `format` comes from
+     * the upload's content type; without one, from the import's file name (`.xlsx` or CSV).
+     */
+    async upload(id: number, source: Readable, format?: ImportFormat): Promise<ImportView> {
       const imp = await requireImport(id);
       if (imp.status !== 'uploading' || imp.rows_parsed > 0 || imp.columns !== null) {
         await drain(source);
@@ -207,10 +235,11 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       }
       uploadingHere.add(id);
       try {
-        await stageCsv(
+        await stageFile(
           db,
           {
             importId: id,
+            format: format ?? formatOfFileName(imp.file_name),
             itemId: imp.item_id,
             delimiter: (imp.delimiter as ',' | ';' | null) ?? undefined,
             mapping: imp.mapping ? (JSON.parse(imp.mapping) as Record<string, string>) : undefined,

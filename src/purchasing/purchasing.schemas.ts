@@ -93,6 +93,13 @@ export const receiveBody = z.object({
               quantity: z.number().int().min(1).max(100_000),
               serials: z.array(z.string().max(1000)).max(100_000).optional().describe('One serial per unit'),
               autoNumber: z.boolean().optional().describe("Number the units from the item's serial pattern"),
+              serialExpression: z
+                .string()
+                .max(1_000_000)
+                .optional()
+                .describe(
+                  'Or an expression making one serial per unit (README grammar); `~` continues from the latest serial when the receipt is written',
+                ),
             }),
           )
           .max(100),

@@ -1,4 +1,6 @@
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems } from '../db/lock-order.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
 import { isUniqueViolation } from '../shared/db-errors.js';
@@ -10,7 +12,12 @@ import { stockRepository } from '../stock/stock.repository.js';
 import { serialsRepository } from '../serials/serials.repository.js';
 import { createSerialsInTx } from '../serials/serial-ledger.js';
 import { normalizeSerialNumber, checkSerialNumbers } from '../serials/serial-numbers.js';
-import { nextPatternSerials } from '../serials/serial-numbering.js';
+import { expandSerialPlanInTx, nextPatternSerials } from '../serials/serial-numbering.js';
+import {
+  expandSerialPlan,
+  parseSerialExpression,
+  type SerialExpressionPlan,
+} from '../serial-expressions/serial-expression.js';
 import { purchasingRepository } from './purchasing.repository.js';
 import type { PurchasingService } from './purchasing.service.js';
 
@@ -21,6 +28,8 @@ export interface ReceiptAllocation {
   serials?: string[] | undefined;
   /** Number the units from the item's serial pattern instead. */
   autoNumber?: boolean | undefined;
+  /** Or an expression (README grammar) making one serial per unit; `~` is resolved inside the receipt. */
+  serialExpression?: string | undefined;
 }
 
 export interface ReceiptLineInput {
@@ -58,6 +67,9 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
       // Serials typed for each item, with where they were typed, to find duplicates across the whole entry.
       const typed = new Map<number, { serial: string; field: string }[]>();
       const seenLines = new Set<number>();
+      // Allocations given as an expression: the serials it made, or its plan when `~` waits for the transaction.
+      const literal = new Map<ReceiptAllocation, string[]>();
+      const plans = new Map<ReceiptAllocation, SerialExpressionPlan>();
       for (const [i, line] of input.lines.entries()) {
         const poLine = poLines.get(line.lineId);
         const lf = `lines[${i}]`;
@@ -113,16 +125,38 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
             }
             continue;
           }
-          if (a.autoNumber) {
-            if (a.serials?.length)
-              errors.push({
-                field: `${af}.serials`,
-                code: 'serials_and_auto',
-                message: 'Either type the serials or number them automatically, not both.',
-              });
+          if (
+            [a.autoNumber, a.serials?.length, a.serialExpression !== undefined].filter(Boolean).length > 1
+          ) {
+            errors.push({
+              field: `${af}.serials`,
+              code: 'serials_and_auto',
+              message:
+                'Give the serials one way: a list, an expression, or automatic numbering, not two of them.',
+            });
             continue;
           }
-          const serials = a.serials ?? [];
+          if (a.autoNumber) continue;
+          let serials = a.serials ?? [];
+          if (a.serialExpression !== undefined) {
+            const parsed = parseSerialExpression(a.serialExpression, { quantity: a.quantity });
+            if (!parsed.ok) {
+              for (const e of parsed.errors) errors.push({ ...e, field: `${af}.serialExpression` });
+              continue;
+            }
+            // With `~` the serials are made inside the transaction, after the item's latest serial then.
+            if (parsed.plan.usesNext) {
+              plans.set(a, parsed.plan);
+              continue;
+            }
+            const expanded = expandSerialPlan(parsed.plan, null);
+            if (!expanded.ok) {
+              for (const e of expanded.errors) errors.push({ ...e, field: `${af}.serialExpression` });
+              continue;
+            }
+            serials = expanded.serials;
+            literal.set(a, serials);
+          }
           if (serials.length !== a.quantity) {
             errors.push({
               field: `${af}.serials`,
@@ -168,7 +202,7 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
 
       const at = nowIso();
       try {
-        const result = await db.transaction().execute(async (tx) => {
+        const result = await inTransaction(db, async (tx) => {
           // Still receivable, and locked so that a close (or another receipt) of this order waits its turn.
           if (!(await purchasingRepository.lockIfStatus(tx, orderId, [...RECEIVABLE], at))) {
             throw conflict(
@@ -187,6 +221,11 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
             }
           }
           const number = await nextDocumentNumber(tx, 'receipt', 'RC-');
+          // Lock order (db/lock-order.ts): the order and its counter above, then every item received.
+          await lockItems(
+            tx,
+            input.lines.map((l) => poLines.get(l.lineId)!.item_id),
+          );
           const receiptId = await purchasingRepository.insertReceipt(
             tx,
             { number, orderId, at, userId: principal.userId },
@@ -216,6 +255,8 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
             () => [] as { id: number; serialNumber: string; itemId: number; locationId: number }[],
           );
           const itemOf = (i: number) => poLines.get(input.lines[i]!.lineId)!.item_id;
+          // Where the next `~` of an item continues within this receipt (after the one before it).
+          const nextAfter = new Map<number, string>();
           const byItem = input.lines.map((_, i) => i).sort((x, y) => itemOf(x) - itemOf(y) || x - y);
           for (const i of byItem) {
             const line = input.lines[i]!;
@@ -223,13 +264,17 @@ export function createReceivingService(db: Db, purchasing: PurchasingService) {
             const entries: { serialNumber: string; locationId: number; conditionNotes: string }[] = [];
             for (const a of line.allocations) {
               if (poLine.track_serials !== 1) continue;
-              const serials = a.autoNumber
-                ? await nextPatternSerials(
-                    tx,
-                    (await itemsRepository.findById(tx, poLine.item_id))!,
-                    a.quantity,
-                  )
-                : (a.serials ?? []).map(normalizeSerialNumber);
+              const plan = plans.get(a);
+              let serials: string[];
+              if (a.autoNumber) {
+                const item = (await itemsRepository.findById(tx, poLine.item_id))!;
+                serials = await nextPatternSerials(tx, item, a.quantity);
+              } else if (plan) {
+                const item = (await itemsRepository.findById(tx, poLine.item_id))!;
+                const made = await expandSerialPlanInTx(tx, item, plan, nextAfter.get(item.id));
+                if (made.lastNext !== null) nextAfter.set(item.id, made.lastNext);
+                serials = made.serials;
+              } else serials = (literal.get(a) ?? a.serials ?? []).map(normalizeSerialNumber);
               for (const s of serials)
                 entries.push({ serialNumber: s, locationId: a.locationId, conditionNotes: '' });
             }

@@ -1,4 +1,6 @@
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems, lockSerials } from '../db/lock-order.js';
 import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
@@ -81,8 +83,16 @@ export function createReturnsService(db: Db) {
       if (errors.length > 0)
         throw invalid('RETURN_REJECTED', `Nothing was returned: ${errors.length} problem(s).`, errors);
 
-      const id = await db.transaction().execute(async (tx) => {
+      const id = await inTransaction(db, async (tx) => {
         const number = await nextDocumentNumber(tx, 'customer_return', 'RT-');
+        await lockItems(
+          tx,
+          input.serials.map((e) => onSale.get(e.serialId)!.item_id),
+        );
+        await lockSerials(
+          tx,
+          input.serials.map((e) => e.serialId),
+        );
         const at = nowIso();
         const lines = input.serials.map((e) => ({
           serialId: e.serialId,
@@ -168,7 +178,7 @@ export function createReturnsService(db: Db) {
       if (!r) throw notFound('Return', returnId);
       // Read and checked inside the transaction; each update is conditional on the version read here, so a
       // concurrent transfer or edit of the unit makes this answer 409 rather than write from stale values.
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
         const onReturn = new Map((await salesRepository.returnLines(tx, [r.id])).map((s) => [s.id, s]));
         const errors: FieldError[] = [];
         if (input.serials.length === 0)
@@ -207,6 +217,14 @@ export function createReturnsService(db: Db) {
         if (errors.length > 0)
           throw invalid('DISPOSITION_REJECTED', `Nothing was changed: ${errors.length} problem(s).`, errors);
 
+        await lockItems(
+          tx,
+          input.serials.map((e) => onReturn.get(e.serialId)!.item_id),
+        );
+        await lockSerials(
+          tx,
+          input.serials.map((e) => e.serialId),
+        );
         const at = nowIso();
         const events: NewSerialEventRow[] = [];
         const counts = new CountDeltas();

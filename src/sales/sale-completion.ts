@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import { lockItems, lockSerials } from '../db/lock-order.js';
 import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
@@ -30,6 +31,15 @@ export async function completeSaleInTx(tx: Executor, principal: Principal, saleI
   }
   const lines = await salesRepository.lines(tx, saleId);
   const serials = await salesRepository.lineSerials(tx, saleId);
+  // The sale row (level 1) is locked by the status flip above; then its items and serials, in lock order.
+  await lockItems(
+    tx,
+    lines.map((l) => l.item_id),
+  );
+  await lockSerials(
+    tx,
+    serials.map((s) => s.id),
+  );
   const counts = new CountDeltas();
   const events: NewSerialEventRow[] = [];
   // Quantity changes are applied after the loop in one (item, location) order, so two sales completed

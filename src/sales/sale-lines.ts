@@ -3,7 +3,7 @@ import type { FieldError } from '../shared/errors.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { locationsRepository } from '../locations/locations.repository.js';
 import { serialsRepository } from '../serials/serials.repository.js';
-import { normalizeSerialNumber } from '../serials/serial-numbers.js';
+import { checkSerialNumber } from '../serials/serial-numbers.js';
 import { statusLabel } from '../serials/serial-status.js';
 
 export interface SaleLineInput {
@@ -57,7 +57,19 @@ export async function prepareSaleLines(db: Executor, lines: SaleLineInput[]) {
       continue;
     }
     const byId = line.serialIds?.length ? await serialsRepository.findManyByIds(db, line.serialIds) : [];
-    const numbers = (line.serialNumbers ?? []).map(normalizeSerialNumber);
+    // The one serial rule: a scanned look-alike (a zero-width space, a byte-order mark) is named as such
+    // instead of reported as an unknown serial.
+    const numbers: string[] = [];
+    for (const raw of line.serialNumbers ?? []) {
+      const checked = checkSerialNumber(raw);
+      if (checked.ok) numbers.push(checked.serial);
+      else
+        errors.push({
+          field: raw.trim() || `${lf}.serialNumbers`,
+          code: checked.code,
+          message: checked.message,
+        });
+    }
     const byNumber = await serialsRepository.findByNumbers(db, item.id, numbers);
     const found = new Map(byNumber.map((s) => [s.serial_number, s]));
     for (const n of numbers) {

@@ -1,4 +1,6 @@
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems, lockSerials } from '../db/lock-order.js';
 import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
@@ -46,8 +48,16 @@ export function createSalesService(db: Db) {
       errors.push(...lineErrors);
       if (errors.length > 0)
         throw invalid('SALE_REJECTED', `The sale was not saved: ${errors.length} problem(s).`, errors);
-      const id = await db.transaction().execute(async (tx) => {
+      const id = await inTransaction(db, async (tx) => {
         const number = await nextDocumentNumber(tx, 'sale', 'S-');
+        await lockItems(
+          tx,
+          prepared.map((p) => p.item.id),
+        );
+        await lockSerials(
+          tx,
+          prepared.flatMap((p) => p.serialIds),
+        );
         const at = nowIso();
         const saleId = await salesRepository.insertSale(tx, {
           number,
@@ -111,13 +121,13 @@ export function createSalesService(db: Db) {
     },
 
     async complete(principal: Principal, saleId: number) {
-      await db.transaction().execute((tx) => completeSaleInTx(tx, principal, saleId));
+      await inTransaction(db, (tx) => completeSaleInTx(tx, principal, saleId));
       return service.get(saleId);
     },
 
     /** Cancels an open sale: its Reserved serials go back In Stock. */
     async cancel(principal: Principal, saleId: number) {
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
         const sale = await salesRepository.findSale(tx, saleId);
         if (!sale) throw notFound('Sale', saleId);
         const at = nowIso();
@@ -129,6 +139,14 @@ export function createSalesService(db: Db) {
         }
         const serials = await salesRepository.lineSerials(tx, saleId);
         if (serials.length === 0) return;
+        await lockItems(
+          tx,
+          serials.map((s) => s.item_id),
+        );
+        await lockSerials(
+          tx,
+          serials.map((s) => s.id),
+        );
         const changed = await serialsRepository.updateManyInStatus(
           tx,
           serials.map((s) => s.id),

@@ -61,6 +61,7 @@ export function escapeFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** A serial's cells as they are (the CSV escapes them with `escapeFormula`, the XLSX writes text cells). */
 export function exportRow(s: ExportSerial, customValues: readonly string[], today: string): string[] {
   return [
     s.sku,
@@ -75,7 +76,12 @@ export function exportRow(s: ExportSerial, customValues: readonly string[], toda
     formatDocument(s.usedOn),
     s.conditionNotes,
     ...customValues,
-  ].map(escapeFormula);
+  ];
+}
+
+/** Rows as CSV with every cell, header cells too, escaped against formulas. */
+export function toEscapedCsvLines(rows: readonly (readonly string[])[]): string {
+  return toCsvLines(rows.map((r) => r.map(escapeFormula)));
 }
 
 /** RFC 4180: CRLF line ends, quotes only where needed, doubled quotes inside. */

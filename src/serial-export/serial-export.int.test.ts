@@ -8,6 +8,7 @@ import {
   makeLocation,
   type TestApp,
 } from '../../test/support/test-app.js';
+import { serialData } from '../../test/support/spreadsheets.js';
 
 /** The same catalogue in any database: locations, a part type with custom fields, two items. */
 async function setUpCatalogue(t: TestApp) {
@@ -30,42 +31,6 @@ async function setUpCatalogue(t: TestApp) {
   const alt = await makeItem(t.admin, 'ALT-100', { primaryLocationId: r1, partTypeId });
   const str = await makeItem(t.admin, 'STR-200', { primaryLocationId: r1 });
   return { alt, str, fields, partTypeId, r1 };
-}
-
-/** Everything an import may set, per serial, read straight from the database in a stable order. */
-async function serialData(t: TestApp) {
-  const db = t.runtime.database.db;
-  const rows = await db
-    .selectFrom('serials')
-    .innerJoin('items', 'items.id', 'serials.item_id')
-    .innerJoin('locations', 'locations.id', 'serials.location_id')
-    .select([
-      'serials.id',
-      'items.sku',
-      'serials.serial_number',
-      'serials.status',
-      'locations.code',
-      'serials.warranty_end_date',
-      'serials.date_received',
-      'serials.condition_notes',
-    ])
-    .orderBy('items.sku')
-    .orderBy('serials.serial_number')
-    .execute();
-  const values = await db
-    .selectFrom('serial_custom_values')
-    .innerJoin('custom_field_definitions', 'custom_field_definitions.id', 'serial_custom_values.field_id')
-    .select(['serial_custom_values.serial_id', 'custom_field_definitions.name', 'serial_custom_values.value'])
-    .execute();
-  return rows.map(({ id, ...r }) => ({
-    ...r,
-    custom: Object.fromEntries(
-      values
-        .filter((v) => v.serial_id === id)
-        .map((v): [string, string] => [v.name, v.value])
-        .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
-    ),
-  }));
 }
 
 describeEachDialect('serial export', (dialect) => {

@@ -36,7 +36,9 @@ export const serialExportRepository = {
       ])
       // Hidden serials (Track Serials turned off with "hide") stay out, as on the Serials tab.
       .where('items.track_serials', '=', 1);
+    // Voided serials (entered in error) are exported only when their status is asked for, as the grid shows.
     if (q.statuses && q.statuses.length > 0) query = query.where('serials.status', 'in', q.statuses);
+    else query = query.where('serials.void_key', '=', 0);
     if (q.locationId !== undefined) query = query.where('serials.location_id', '=', q.locationId);
     if (q.after) {
       query = query.where(

@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/database.js';
 import { notFound } from '../shared/errors.js';
 import { todayIso } from '../shared/time.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { createSerialsService, type SerialListParams } from '../serials/serials.service.js';
-import { EXPORT_COLUMNS, exportRow, toCsvLines, type ExportSerial } from './serial-csv.js';
+import { EXPORT_COLUMNS, exportRow, toEscapedCsvLines, type ExportSerial } from './serial-csv.js';
+import { streamXlsx } from './serial-xlsx.js';
 import { serialExportRepository } from './serial-export.repository.js';
 
 /** Rows read per keyset page: large enough to stream fast, small enough to keep memory flat. */
@@ -11,6 +13,14 @@ const PAGE = 500;
 const BOM = '\uFEFF';
 
 export type ExportFilters = Omit<SerialListParams, 'cursor' | 'limit'>;
+
+type AllFilters = { statuses?: string[] | undefined; locationId?: number | undefined };
+
+export interface XlsxExport {
+  fileName: string;
+  /** The workbook's bytes, written as the response is read. */
+  stream: Readable;
+}
 
 export interface CsvExport {
   fileName: string;
@@ -56,72 +66,102 @@ export function createSerialExportService(db: Db) {
     return out;
   }
 
-  return {
-    /**
-     * An item's serials with the Serials tab's filters and sort, every column plus the item's custom
-     * fields. Validation (unknown item, filters) happens before the first byte, so it can still be a 4xx.
-     */
-    async itemCsv(itemId: number, filters: ExportFilters, bom: boolean): Promise<CsvExport> {
-      const item = await itemsRepository.findById(db, itemId);
-      if (!item) throw notFound('Item', itemId);
-      const { names, indexById } = customColumns(
-        await serialExportRepository.fieldDefinitions(db, item.part_type_id),
-      );
-      const first = await serials.list(itemId, { ...filters, limit: PAGE });
-      const today = todayIso();
-      async function* chunks() {
-        yield (bom ? BOM : '') + toCsvLines([[...EXPORT_COLUMNS, ...names]]);
-        let page = first;
-        for (;;) {
-          const values = await valuesBySerial(
-            page.serials.map((s) => s.id),
-            indexById,
-            names.length,
-          );
-          const rows = page.serials.map((s) =>
-            exportRow({ ...s, sku: item!.sku }, values.get(s.id) ?? names.map(() => ''), today),
-          );
-          if (rows.length > 0) yield toCsvLines(rows);
-          if (!page.nextCursor) return;
-          page = await serials.list(itemId, { ...filters, cursor: page.nextCursor, limit: PAGE });
-        }
+  /**
+   * An item's serials with the Serials tab's filters and sort, every column plus the item's custom
+   * fields. Validation (unknown item, filters) happens before the first byte, so it can still be a 4xx.
+   */
+  async function itemTable(itemId: number, filters: ExportFilters): Promise<SerialTable> {
+    const item = await itemsRepository.findById(db, itemId);
+    if (!item) throw notFound('Item', itemId);
+    const { names, indexById } = customColumns(
+      await serialExportRepository.fieldDefinitions(db, item.part_type_id),
+    );
+    const first = await serials.list(itemId, { ...filters, limit: PAGE });
+    const today = todayIso();
+    async function* pages(): AsyncGenerator<string[][]> {
+      yield [[...EXPORT_COLUMNS, ...names]];
+      let page = first;
+      for (;;) {
+        const values = await valuesBySerial(
+          page.serials.map((s) => s.id),
+          indexById,
+          names.length,
+        );
+        const rows = page.serials.map((s) =>
+          exportRow({ ...s, sku: item!.sku }, values.get(s.id) ?? names.map(() => ''), today),
+        );
+        if (rows.length > 0) yield rows;
+        if (!page.nextCursor) return;
+        page = await serials.list(itemId, { ...filters, cursor: page.nextCursor, limit: PAGE });
       }
-      return { fileName: `${item.sku}-serials.csv`, chunks: chunks() };
-    },
+    }
+    return { baseName: `${item.sku}-serials`, pages: pages() };
+  }
 
-    /** Every item's serials (optionally by status and location) in (item, serial number) order. */
-    allCsv(
-      filters: { statuses?: string[] | undefined; locationId?: number | undefined },
-      bom: boolean,
-    ): CsvExport {
-      async function* chunks(): AsyncGenerator<string> {
-        const defs = await serialExportRepository.fieldDefinitions(db);
-        const { names, indexById } = customColumns(defs);
-        const partTypeOfField = new Map(defs.map((d) => [d.id, d.part_type_id]));
-        const today = todayIso();
-        yield (bom ? BOM : '') + toCsvLines([[...EXPORT_COLUMNS, ...names]]);
-        let after: [number, string] | undefined;
-        for (;;) {
-          const rows = await serialExportRepository.listAll(db, { ...filters, after, limit: PAGE });
-          if (rows.length === 0) return;
-          const partTypeOfSerial = new Map(rows.map((r) => [r.id, r.part_type_id]));
-          const values = await valuesBySerial(
-            rows.map((r) => r.id),
-            indexById,
-            names.length,
-            (serialId, fieldId) => partTypeOfField.get(fieldId) === partTypeOfSerial.get(serialId),
-          );
-          yield toCsvLines(
-            rows.map((r) => exportRow(toExportSerial(r), values.get(r.id) ?? names.map(() => ''), today)),
-          );
-          const last = rows[rows.length - 1]!;
-          after = [last.item_id, last.serial_number];
-          if (rows.length < PAGE) return;
-        }
+  /** Every item's serials (optionally by status and location) in (item, serial number) order. */
+  function allTable(filters: AllFilters): SerialTable {
+    async function* pages(): AsyncGenerator<string[][]> {
+      const defs = await serialExportRepository.fieldDefinitions(db);
+      const { names, indexById } = customColumns(defs);
+      const partTypeOfField = new Map(defs.map((d) => [d.id, d.part_type_id]));
+      const today = todayIso();
+      yield [[...EXPORT_COLUMNS, ...names]];
+      let after: [number, string] | undefined;
+      for (;;) {
+        const rows = await serialExportRepository.listAll(db, { ...filters, after, limit: PAGE });
+        if (rows.length === 0) return;
+        const partTypeOfSerial = new Map(rows.map((r) => [r.id, r.part_type_id]));
+        const values = await valuesBySerial(
+          rows.map((r) => r.id),
+          indexById,
+          names.length,
+          (serialId, fieldId) => partTypeOfField.get(fieldId) === partTypeOfSerial.get(serialId),
+        );
+        yield rows.map((r) => exportRow(toExportSerial(r), values.get(r.id) ?? names.map(() => ''), today));
+        const last = rows[rows.length - 1]!;
+        after = [last.item_id, last.serial_number];
+        if (rows.length < PAGE) return;
       }
-      return { fileName: `serials-${todayIso()}.csv`, chunks: chunks() };
+    }
+    return { baseName: `serials-${todayIso()}`, pages: pages() };
+  }
+
+  return {
+    async itemCsv(itemId: number, filters: ExportFilters, bom: boolean): Promise<CsvExport> {
+      return toCsv(await itemTable(itemId, filters), bom);
+    },
+    allCsv(filters: AllFilters, bom: boolean): CsvExport {
+      return toCsv(allTable(filters), bom);
+    },
+    async itemXlsx(itemId: number, filters: ExportFilters): Promise<XlsxExport> {
+      return toXlsx(await itemTable(itemId, filters));
+    },
+    allXlsx(filters: AllFilters): XlsxExport {
+      return toXlsx(allTable(filters));
     },
   };
+}
+
+/** The export as rows of cells, produced page by page (the first page is the header row). */
+interface SerialTable {
+  baseName: string;
+  pages: AsyncGenerator<string[][]>;
+}
+
+function toCsv(table: SerialTable, bom: boolean): CsvExport {
+  async function* chunks(): AsyncGenerator<string> {
+    let first = true;
+    for await (const page of table.pages) {
+      // Header cells are escaped like data cells: a custom field may be named `=HYPERLINK(…)`.
+      yield (first && bom ? BOM : '') + toEscapedCsvLines(page);
+      first = false;
+    }
+  }
+  return { fileName: `${table.baseName}.csv`, chunks: chunks() };
+}
+
+function toXlsx(table: SerialTable): XlsxExport {
+  return { fileName: `${table.baseName}.xlsx`, stream: streamXlsx(table.pages) };
 }
 
 function toExportSerial(r: Awaited<ReturnType<typeof serialExportRepository.listAll>>[number]): ExportSerial {

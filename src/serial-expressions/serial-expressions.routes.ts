@@ -17,9 +17,22 @@ export function registerSerialExpressionRoutes(app: FastifyInstance, { serialExp
     schema: {
       tags: ['Serials'],
       summary:
-        'Preview the exact serials an expression makes (ranges A-B, S+N, S+, ~); 422 lists every problem',
+        'Preview the exact serials an expression makes (ranges A..B or A - B, S+N, S+, ~; one token is one serial, dashes and all); 422 lists every problem, TOO_MANY_SERIALS over 100,000',
       body: expandBody,
-      response: { 200: z.object({ serials: z.array(z.string()) }), ...errorResponses },
+      response: {
+        200: z.object({
+          serials: z.array(z.string()),
+          expands: z
+            .boolean()
+            .describe('False when every item is one serial as typed; true for ranges, counts, fills and ~'),
+          continuedAt: z
+            .array(z.number())
+            .describe(
+              'Positions of the serials made by `~` (saving resolves them again, after the latest serial)',
+            ),
+        }),
+        ...errorResponses,
+      },
     },
     handler: (req) => serialExpressions.expand(req.body),
   });

@@ -1,8 +1,8 @@
 import type { Db } from '../db/database.js';
-import { invalid, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { itemsRepository } from '../items/items.repository.js';
 import { serialsRepository } from '../serials/serials.repository.js';
-import { expandSerialExpression } from './serial-expression.js';
+import { expandSerialPlan, parseSerialExpression, serialExpressionError } from './serial-expression.js';
 
 export function createSerialExpressionsService(db: Db) {
   return {
@@ -13,20 +13,18 @@ export function createSerialExpressionsService(db: Db) {
       itemId?: number | undefined;
       after?: string | undefined;
     }) {
+      // Read and counted first: an expression over the limit is refused before anything else is done.
+      const parsed = parseSerialExpression(input.expression, { quantity: input.quantity });
+      if (!parsed.ok) throw serialExpressionError(parsed.errors);
       let after = input.after;
       if (after === undefined && input.itemId !== undefined) {
         if (!(await itemsRepository.findById(db, input.itemId))) throw notFound('Item', input.itemId);
-        after = (await serialsRepository.latestOfItem(db, input.itemId)) ?? undefined;
+        if (parsed.plan.usesNext)
+          after = (await serialsRepository.latestOfItem(db, input.itemId)) ?? undefined;
       }
-      const result = expandSerialExpression(input.expression, { quantity: input.quantity, after });
-      if (!result.ok) {
-        throw invalid(
-          'BAD_SERIAL_EXPRESSION',
-          `The serial expression has ${result.errors.length} problem(s).`,
-          result.errors,
-        );
-      }
-      return { serials: result.serials };
+      const result = expandSerialPlan(parsed.plan, after);
+      if (!result.ok) throw serialExpressionError(result.errors);
+      return { serials: result.serials, expands: parsed.plan.expands, continuedAt: result.continuedAt };
     },
   };
 }

@@ -1,4 +1,7 @@
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
+import type { ItemRow } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems } from '../db/lock-order.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
 import { isUniqueViolation } from '../shared/db-errors.js';
@@ -10,7 +13,8 @@ import { parseNewSerialValues } from '../custom-fields/custom-field-ledger.js';
 import { checkSerialNumbers } from './serial-numbers.js';
 import { serialsRepository } from './serials.repository.js';
 import { createSerialsInTx, notTracked } from './serial-ledger.js';
-import { nextPatternSerials } from './serial-numbering.js';
+import { expandSerialPlanInTx, nextPatternSerials } from './serial-numbering.js';
+import { parseSerialExpression, serialExpressionError } from '../serial-expressions/serial-expression.js';
 import { toSerialView, type SerialView } from './serials.views.js';
 
 export interface NewSerialEntry {
@@ -28,6 +32,44 @@ export function createSerialCreation(db: Db) {
     if (!item) throw notFound('Item', itemId);
     if (item.track_serials !== 1) throw notTracked(item.sku);
     return item;
+  }
+
+  /**
+   * Serials made inside the write transaction by `makeNumbers` (so `~` and the pattern counter see the
+   * latest serial at that moment), all In Stock at one location: the given one, else the item's primary.
+   */
+  async function addAtOneLocation(
+    principal: Principal,
+    item: ItemRow,
+    input: { locationId?: number | undefined; conditionNotes?: string | undefined },
+    makeNumbers: (tx: Executor) => Promise<string[]>,
+  ): Promise<SerialView[]> {
+    const locationId = input.locationId ?? item.primary_location_id;
+    if (locationId == null) {
+      throw invalid('LOCATION_REQUIRED', `${item.sku} has no primary location; choose a location.`, [
+        { field: 'locationId', code: 'location_required', message: 'Choose a location' },
+      ]);
+    }
+    await requireActiveLocation(db, locationId);
+    const at = nowIso();
+    const ids = await inTransaction(db, async (tx) =>
+      createSerialsInTx(tx, {
+        itemId: item.id,
+        entries: (await makeNumbers(tx)).map((serialNumber) => ({
+          serialNumber,
+          locationId,
+          conditionNotes: input.conditionNotes?.trim() ?? '',
+        })),
+        source: { type: 'manual', number: null },
+        userId: principal.userId,
+        at,
+        dateReceived: businessDateOf(at),
+      }),
+    );
+    const today = todayIso();
+    return (await serialsRepository.findManyByIds(db, ids))
+      .map((r) => toSerialView(r, today))
+      .sort((a, b) => a.id - b.id);
   }
 
   return {
@@ -89,7 +131,7 @@ export function createSerialCreation(db: Db) {
       }));
       let ids: number[];
       try {
-        ids = await db.transaction().execute((tx) =>
+        ids = await inTransaction(db, (tx) =>
           createSerialsInTx(tx, {
             itemId,
             entries: prepared,
@@ -153,6 +195,36 @@ export function createSerialCreation(db: Db) {
       );
     },
 
+    /**
+     * Add Serial from an expression as typed (lists, ranges, S+N, ~), In Stock at one location. The serials
+     * are made inside the write transaction, so `~` continues from the latest serial at that moment and two
+     * people adding `~+9` at once get different numbers. `quantity`, when given, is the count the user
+     * confirmed: an expression that makes another number of serials is refused.
+     */
+    async addSerialsFromExpression(
+      principal: Principal,
+      itemId: number,
+      input: {
+        expression: string;
+        quantity?: number | undefined;
+        locationId?: number | undefined;
+        conditionNotes?: string | undefined;
+      },
+    ): Promise<SerialView[]> {
+      const item = await requireTrackedItem(itemId);
+      const parsed = parseSerialExpression(input.expression, { quantity: input.quantity });
+      if (!parsed.ok) throw serialExpressionError(parsed.errors);
+      return addAtOneLocation(principal, item, input, async (tx) => {
+        return (await expandSerialPlanInTx(tx, item, parsed.plan)).serials;
+      }).catch((err: unknown) => {
+        if (!isUniqueViolation(err)) throw err;
+        throw conflict(
+          'SERIAL_EXISTS',
+          `Someone created one of these serials of ${item.sku} at the same moment. Nothing was saved; try again.`,
+        );
+      });
+    },
+
     /** "Next N" from the item's serial pattern (e.g. SN-{#####}), In Stock at one location. */
     async addNextSerials(
       principal: Principal,
@@ -160,33 +232,11 @@ export function createSerialCreation(db: Db) {
       input: { count: number; locationId?: number | undefined; conditionNotes?: string | undefined },
     ): Promise<SerialView[]> {
       const item = await requireTrackedItem(itemId);
-      const locationId = input.locationId ?? item.primary_location_id;
-      if (locationId == null) {
-        throw invalid('LOCATION_REQUIRED', `${item.sku} has no primary location; choose a location.`, [
-          { field: 'locationId', code: 'location_required', message: 'Choose a location' },
-        ]);
-      }
-      await requireActiveLocation(db, locationId);
-      const at = nowIso();
-      const ids = await db.transaction().execute(async (tx) => {
-        const numbers = await nextPatternSerials(tx, item, input.count);
-        return createSerialsInTx(tx, {
-          itemId,
-          entries: numbers.map((serialNumber) => ({
-            serialNumber,
-            locationId,
-            conditionNotes: input.conditionNotes?.trim() ?? '',
-          })),
-          source: { type: 'manual', number: null },
-          userId: principal.userId,
-          at,
-          dateReceived: businessDateOf(at),
-        });
+      return addAtOneLocation(principal, item, input, async (tx) => {
+        // The item's own counter comes after its row (db/lock-order.ts), as in a receipt.
+        await lockItems(tx, [itemId]);
+        return nextPatternSerials(tx, item, input.count);
       });
-      const today = todayIso();
-      return (await serialsRepository.findManyByIds(db, ids))
-        .map((r) => toSerialView(r, today))
-        .sort((a, b) => a.id - b.id);
     },
   };
 }

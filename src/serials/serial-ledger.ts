@@ -4,6 +4,7 @@ import { itemsRepository } from '../items/items.repository.js';
 import { serialsRepository } from './serials.repository.js';
 import {
   prepareNewSerialValuesInTx,
+  type InitialCustomValue,
   type NewSerialCustomValues,
 } from '../custom-fields/custom-field-ledger.js';
 
@@ -110,10 +111,10 @@ export async function createSerialsInTx(
   return ids;
 }
 
-/** The "created" row's data: condition notes and the custom values the serial starts with (by name). */
+/** The "created" row's data: condition notes and the custom values the serial starts with (by field id). */
 function createdEventData(
   conditionNotes: string,
-  customFields: Record<string, string> | undefined,
+  customFields: InitialCustomValue[] | undefined,
 ): string | null {
   if (!conditionNotes && !customFields) return null;
   return JSON.stringify({ ...(conditionNotes && { conditionNotes }), ...(customFields && { customFields }) });

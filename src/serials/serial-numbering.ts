@@ -1,6 +1,12 @@
 import type { Executor } from '../db/database.js';
 import type { ItemRow } from '../db/schema.js';
-import { invalid } from '../shared/errors.js';
+import { conflict, invalid } from '../shared/errors.js';
+import { itemsRepository } from '../items/items.repository.js';
+import {
+  expandSerialPlan,
+  serialExpressionError,
+  type SerialExpressionPlan,
+} from '../serial-expressions/serial-expression.js';
 import { reserveCounterValues } from '../shared/document-numbers.js';
 import { serialsRepository } from './serials.repository.js';
 import { counterOf, formatSerial, parseSerialPattern } from './serial-pattern.js';
@@ -32,4 +38,39 @@ export async function nextPatternSerials(tx: Executor, item: ItemRow, count: num
     .execute();
   const first = await reserveCounterValues(tx, series, count, initial);
   return Array.from({ length: count }, (_, i) => formatSerial(pattern, first + i));
+}
+
+/**
+ * The serials of a read expression, made inside the caller's write transaction: `~` continues from the item's
+ * latest serial as committed when the item row is locked, so concurrent entries with `~` (40 clerks receiving
+ * `~+` at once) wait for each other and each gets the next free numbers instead of the same ones. `after`
+ * overrides the latest serial (an earlier `~` of the same entry). Refuses numbers that exist already.
+ */
+export async function expandSerialPlanInTx(
+  tx: Executor,
+  item: ItemRow,
+  plan: SerialExpressionPlan,
+  after?: string | null,
+): Promise<{ serials: string[]; lastNext: string | null }> {
+  let latest = after ?? null;
+  if (plan.usesNext && latest === null) {
+    await itemsRepository.lock(tx, item.id);
+    latest = await serialsRepository.latestOfItem(tx, item.id);
+  }
+  const expanded = expandSerialPlan(plan, latest);
+  if (!expanded.ok) throw serialExpressionError(expanded.errors);
+  const existing = await serialsRepository.existingNumbers(tx, item.id, expanded.serials);
+  if (existing.size > 0) {
+    const list = [...existing].slice(0, 5).join(', ');
+    throw conflict(
+      'SERIAL_EXISTS',
+      `${existing.size === 1 ? `Serial ${list} already exists` : `${existing.size} of these serials already exist (${list}…)`} for ${item.sku}. Nothing was saved; change the expression.`,
+      [...existing].slice(0, 100).map((s) => ({
+        field: 'expression',
+        code: 'already_exists',
+        message: `Serial "${s}" already exists for ${item.sku}.`,
+      })),
+    );
+  }
+  return { serials: expanded.serials, lastNext: expanded.lastNext };
 }

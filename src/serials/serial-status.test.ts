@@ -64,3 +64,15 @@ describe('serial status machine', () => {
     }
   });
 });
+
+describe('the Voided status', () => {
+  it('is final, neither present nor movable, and no manual move reaches it', () => {
+    expect(STATUS_INFO.voided).toMatchObject({ label: 'Voided', present: false, movable: false, next: [] });
+    expect(PRESENT_STATUSES).not.toContain('voided');
+    expect(MOVABLE_STATUSES).not.toContain('voided');
+    for (const from of SERIAL_STATUSES) expect(STATUS_INFO[from].next).not.toContain('voided');
+    const r = checkManualTransition('in_stock', 'voided');
+    expect(r).toEqual({ ok: false, message: expect.stringContaining('use Void serial') as string });
+    expect(checkManualTransition('voided', 'in_stock').ok).toBe(false);
+  });
+});

@@ -1,5 +1,13 @@
 /** The serial state machine: the one place that says which status moves are legal. */
-export const SERIAL_STATUSES = ['in_stock', 'reserved', 'sold', 'returned', 'damaged', 'scrapped'] as const;
+export const SERIAL_STATUSES = [
+  'in_stock',
+  'reserved',
+  'sold',
+  'returned',
+  'damaged',
+  'scrapped',
+  'voided',
+] as const;
 export type SerialStatus = (typeof SERIAL_STATUSES)[number];
 
 export interface StatusInfo {
@@ -44,7 +52,13 @@ export const STATUS_INFO: Record<SerialStatus, StatusInfo> = {
     next: ['in_stock', 'scrapped'],
   },
   scrapped: { label: 'Scrapped', color: '#616161', present: false, movable: false, next: [] },
+  // Entered in error (serial-corrections.ts decides when): final, out of the counts, its number free again.
+  // No status moves here: voiding is its own action, with a reason, allowed only on an untouched serial.
+  voided: { label: 'Voided', color: '#9e9e9e', present: false, movable: false, next: [] },
 };
+
+/** Every status but Voided: what the grid, the counts and the lookup show unless Voided is asked for. */
+export const LIVE_STATUSES = SERIAL_STATUSES.filter((s) => s !== 'voided');
 
 export const PRESENT_STATUSES = SERIAL_STATUSES.filter((s) => STATUS_INFO[s].present);
 export const MOVABLE_STATUSES = SERIAL_STATUSES.filter((s) => STATUS_INFO[s].movable);
@@ -80,6 +94,13 @@ export function checkTransition(from: SerialStatus, to: SerialStatus): Transitio
 
 /** A status change made by hand on the Serial Detail: documents own Reserved, Sold and Returned. */
 export function checkManualTransition(from: SerialStatus, to: SerialStatus): TransitionCheck {
+  if (to === 'voided' && from !== to) {
+    return {
+      ok: false,
+      message:
+        'Voiding is its own action with a reason: use Void serial (Serial Detail or the grid) instead.',
+    };
+  }
   if (from === 'reserved') {
     return {
       ok: false,

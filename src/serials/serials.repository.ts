@@ -130,6 +130,18 @@ const sortKeys = {
   status: ['serials.status', 'serials.serial_number'],
 } as const;
 
+/** What a lookup match shows, by current number here and by former number in serial-corrections. */
+export const LOOKUP_COLUMNS = [
+  'serials.id',
+  'serials.serial_number',
+  'serials.status',
+  'serials.item_id',
+  'items.sku',
+  'items.name as item_name',
+  'items.track_serials',
+  'locations.code as location_code',
+] as const;
+
 export const serialsRepository = {
   sortKeyArity(sort: SerialSort): number {
     return sortKeys[sort].length;
@@ -188,7 +200,9 @@ export const serialsRepository = {
       .leftJoin('customers', 'customers.id', 'serials.customer_id')
       .select(serialColumns)
       .where('serials.item_id', '=', q.itemId);
+    // Voided serials (entered in error) show only when their status is asked for.
     if (q.statuses && q.statuses.length > 0) query = query.where('serials.status', 'in', q.statuses);
+    else query = query.where('serials.void_key', '=', 0);
     if (q.locationId !== undefined) query = query.where('serials.location_id', '=', q.locationId);
     if (q.text) {
       // Serial numbers starting with the text: served by the (item_id, serial_number) index at any size,
@@ -249,11 +263,13 @@ export const serialsRepository = {
       .execute();
   },
 
+  /** Every serial record of an item but the voided ones (entered in error, they are no unit's record). */
   async countAllByItem(db: Executor, itemId: number): Promise<number> {
     const row = await db
       .selectFrom('serial_counts')
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('count'), eb.lit(0)).as('n'))
       .where('item_id', '=', itemId)
+      .where('status', '<>', 'voided')
       .executeTakeFirstOrThrow();
     return Number(row.n);
   },
@@ -264,16 +280,8 @@ export const serialsRepository = {
       .selectFrom('serials')
       .innerJoin('items', 'items.id', 'serials.item_id')
       .innerJoin('locations', 'locations.id', 'serials.location_id')
-      .select([
-        'serials.id',
-        'serials.serial_number',
-        'serials.status',
-        'serials.item_id',
-        'items.sku',
-        'items.name as item_name',
-        'items.track_serials',
-        'locations.code as location_code',
-      ]);
+      .select(LOOKUP_COLUMNS)
+      .where('serials.void_key', '=', 0);
     query =
       mode === 'exact'
         ? query.where('serials.serial_number', '=', value)
@@ -290,6 +298,7 @@ export const serialsRepository = {
       .selectFrom('serials')
       .select('serial_number')
       .where('item_id', '=', itemId)
+      .where('void_key', '=', 0)
       .where('serial_number', '>=', prefix)
       .where('serial_number', '<', `${prefix}\u{10FFFF}`)
       .orderBy('serial_number', 'desc')
@@ -304,6 +313,7 @@ export const serialsRepository = {
       .selectFrom('serials')
       .select('serial_number')
       .where('item_id', '=', itemId)
+      .where('void_key', '=', 0)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -318,6 +328,7 @@ export const serialsRepository = {
         .select('serial_number')
         .where('item_id', '=', itemId)
         .where('serial_number', 'in', numbers.slice(i, i + INSERT_CHUNK))
+        .where('void_key', '=', 0)
         .execute();
       for (const r of rows) found.add(r.serial_number);
     }
@@ -359,8 +370,8 @@ export const serialsRepository = {
       entries,
       { chunk: INSERT_CHUNK, returning: ['id', 'serial_number'] },
     );
-    // RETURNING's order is not promised: ids are matched by serial number (unique per item, and the rows of
-    // one call belong to one item).
+    // RETURNING's order is not promised: ids are matched by serial number (unique among an item's live
+    // serials, and the rows of one call belong to one item).
     const byNumber = new Map(inserted.map((r) => [r.serial_number, r.id]));
     return entries.map((e) => byNumber.get(e.serialNumber)!);
   },
@@ -466,6 +477,7 @@ export const serialsRepository = {
       .select(serialColumns)
       .where('serials.item_id', '=', itemId)
       .where('serials.serial_number', 'in', numbers)
+      .where('serials.void_key', '=', 0)
       .execute();
   },
 

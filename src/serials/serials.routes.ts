@@ -7,9 +7,14 @@ import { principalOf } from '../http/auth-hooks.js';
 import { checkManualTransition, SERIAL_STATUSES, STATUS_INFO } from './serial-status.js';
 import {
   addSerialsBody,
+  addSerialsFromExpressionBody,
   customFieldFiltersOf,
   nextSerialsBody,
   listSerialsQuery,
+  renumberSerialBody,
+  voidResultSchema,
+  voidSerialBody,
+  voidSerialsBody,
   lookupQuery,
   lookupResultSchema,
   serialDetailSchema,
@@ -79,6 +84,22 @@ export function registerSerialsRoutes(app: FastifyInstance, { serials }: Service
         .send({ serials: await serials.addSerials(principalOf(req), req.params.id, req.body.serials) }),
   });
 
+  r.post('/api/items/:id/serials/from-expression', {
+    config: { access: 'INV_MANAGE_SERIALS' },
+    schema: {
+      tags,
+      summary:
+        'Add the serials an expression makes (In Stock); `~` continues from the latest serial at the moment of saving',
+      params: idParams,
+      body: addSerialsFromExpressionBody,
+      response: { 201: z.object({ serials: z.array(serialSchema) }), ...errorResponses },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send({
+        serials: await serials.addSerialsFromExpression(principalOf(req), req.params.id, req.body),
+      }),
+  });
+
   r.post('/api/items/:id/serials/next', {
     config: { access: 'INV_MANAGE_SERIALS' },
     schema: {
@@ -128,6 +149,48 @@ export function registerSerialsRoutes(app: FastifyInstance, { serials }: Service
     // The answer is the whole detail with its history, which the Serial Detail dialog shows at once.
     handler: async (req) => {
       await serials.update(principalOf(req), req.params.id, req.body);
+      return serials.get(req.params.id);
+    },
+  });
+
+  r.post('/api/serials/void', {
+    config: { access: 'INV_MANAGE_SERIALS' },
+    schema: {
+      tags,
+      summary: 'Void serials entered in error (untouched since entered), all or nothing, with one reason',
+      body: voidSerialsBody,
+      response: { 200: voidResultSchema, ...errorResponses },
+    },
+    handler: (req) => serials.voidSerials(principalOf(req), req.body),
+  });
+
+  r.post('/api/serials/:id/void', {
+    config: { access: 'INV_MANAGE_SERIALS' },
+    schema: {
+      tags,
+      summary:
+        'Void one serial entered in error; its number can be entered again, its history keeps the void',
+      params: idParams,
+      body: voidSerialBody,
+      response: { 200: serialDetailSchema, ...errorResponses },
+    },
+    handler: async (req) => {
+      await serials.voidSerials(principalOf(req), { serialIds: [req.params.id], ...req.body });
+      return serials.get(req.params.id);
+    },
+  });
+
+  r.post('/api/serials/:id/renumber', {
+    config: { access: 'INV_MANAGE_SERIALS' },
+    schema: {
+      tags,
+      summary: 'Correct a serial number (a typo); the history keeps old and new, lookup finds the old one',
+      params: idParams,
+      body: renumberSerialBody,
+      response: { 200: serialDetailSchema, ...errorResponses },
+    },
+    handler: async (req) => {
+      await serials.renumberSerial(principalOf(req), req.params.id, req.body);
       return serials.get(req.params.id);
     },
   });

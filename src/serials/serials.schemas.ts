@@ -146,6 +146,22 @@ export const addSerialsBody = z.object({
     .describe('All are created or none is'),
 });
 
+export const addSerialsFromExpressionBody = z.object({
+  expression: z
+    .string()
+    .max(1_000_000)
+    .describe('Serials as typed: a list, ranges A..B or A - B, S+N, S+ (with quantity), ~ (README grammar)'),
+  quantity: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe('The number of serials the user confirmed; another count is refused. Needed for S+'),
+  locationId: idSchema.optional().describe("Defaults to the item's primary location"),
+  conditionNotes: z.string().max(5000).optional(),
+});
+
 export const updateSerialBody = z.object({
   conditionNotes: z.string().max(5000).optional(),
   status: z.string().optional(),
@@ -177,8 +193,40 @@ export const lookupResultSchema = z.object({
       itemName: z.string(),
       itemTracksSerials: z.boolean(),
       locationCode: z.string(),
+      renumberedFrom: z
+        .string()
+        .nullable()
+        .describe('Set when the serial matched by a number it had before it was renumbered'),
     }),
   ),
+});
+
+export const voidReason = z
+  .string()
+  .trim()
+  .min(1, 'Say why the serial is voided (kept in its history), e.g. "Entered in error".')
+  .max(1000);
+
+export const voidSerialsBody = z.object({
+  serialIds: z.array(idSchema).min(1).max(10_000),
+  reason: voidReason,
+});
+
+export const voidSerialBody = z.object({
+  reason: voidReason,
+  version: z.number().int().positive().optional(),
+});
+
+export const voidResultSchema = z.object({
+  voided: z.number(),
+  batch: z.string().describe('One id shared by every history row of this void'),
+  serials: z.array(z.object({ id: z.number(), serialNumber: z.string() })),
+});
+
+export const renumberSerialBody = z.object({
+  serialNumber: z.string().max(1000),
+  reason: z.string().max(1000).optional().describe('Why; kept in the history row'),
+  version: z.number().int().positive().optional(),
 });
 
 export const statusesSchema = z.object({

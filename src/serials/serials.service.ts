@@ -1,4 +1,7 @@
+import { findInvisibleCharacter, normalizeSerialNumber } from './serial-numbers.js';
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems, lockSerials } from '../db/lock-order.js';
 import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
@@ -8,6 +11,7 @@ import { itemsRepository } from '../items/items.repository.js';
 import {
   checkManualTransition,
   isSerialStatus,
+  LIVE_STATUSES,
   SERIAL_STATUSES,
   STATUS_INFO,
   type SerialStatus,
@@ -17,6 +21,8 @@ import { CountDeltas, notTracked } from './serial-ledger.js';
 import { parseLabelPayload } from '../labels/label-payload.js';
 import { toSerialEventView, toSerialView } from './serials.views.js';
 import { createSerialCreation } from './serial-creation.service.js';
+import { createSerialCorrections } from './serial-corrections.service.js';
+import { serialCorrectionsRepository } from './serial-corrections.repository.js';
 import {
   customValuesOfSerials,
   fieldValuesOfSerial,
@@ -43,6 +49,7 @@ export interface SerialListParams {
 export function createSerialsService(db: Db) {
   const service = {
     ...createSerialCreation(db),
+    ...createSerialCorrections(db),
 
     async list(itemId: number, p: SerialListParams) {
       const item = await itemsRepository.findById(db, itemId);
@@ -106,7 +113,8 @@ export function createSerialsService(db: Db) {
         }),
         nextCursor:
           rows.length > p.limit && last ? encodeCursor(serialsRepository.sortKeyOf(p.sort, last)) : null,
-        counts: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
+        // Voided serials were entered in error: the Voided chip counts them, the total does not.
+        counts: { total: LIVE_STATUSES.reduce((n, s) => n + byStatus[s], 0), byStatus },
       };
     },
 
@@ -168,10 +176,12 @@ export function createSerialsService(db: Db) {
           [{ field: 'status', code: 'unknown', message: 'Not a status' }],
         );
       }
-      return db.transaction().execute(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const current = await serialsRepository.findWithItemById(tx, id);
         if (!current) throw notFound('Serial', id);
         if (current.item_track_serials !== 1) throw notTracked(current.item_sku);
+        await lockItems(tx, [current.item_id]);
+        await lockSerials(tx, [id]);
         if (patch.version !== undefined && patch.version !== current.version) {
           throw conflict(
             'STALE_SERIAL',
@@ -243,12 +253,16 @@ export function createSerialsService(db: Db) {
     },
 
     async lookup(value: string, mode: 'exact' | 'prefix', limit: number) {
-      const q = value.trim();
+      const q = normalizeSerialNumber(value);
       if (!q) {
         throw invalid('EMPTY_LOOKUP', 'Type or scan a serial number to look up.', [
           { field: 'q', code: 'required', message: 'Required' },
         ]);
       }
+      // No serial holds an invisible character (the one serial rule refuses them), so say so instead of
+      // answering "not found" for a scan that carried one.
+      const hidden = findInvisibleCharacter(q);
+      if (hidden) throw invalid('BAD_SERIAL', hidden.message, [{ field: 'q', ...hidden }]);
       // A label's QR code names SKU and serial (labels/label-payload.ts): that one serial. If the SKU was
       // renamed since printing, the serial number alone; and a serial that merely looks like one still matches.
       const scanned = mode === 'exact' ? parseLabelPayload(q) : null;
@@ -258,7 +272,19 @@ export function createSerialsService(db: Db) {
       if (scanned && rows.length === 0)
         rows = await serialsRepository.lookup(db, scanned.serialNumber, 'exact', limit);
       if (rows.length === 0) rows = await serialsRepository.lookup(db, q, mode, limit);
-      return rows.map((r) => ({
+      // A renumbered serial is still found by its old number (a label printed before, an e-mail), noted.
+      const byId = new Map(rows.map((r) => [r.id, { ...r, former_number: null as string | null }]));
+      if (byId.size < limit) {
+        for (const r of await serialCorrectionsRepository.lookupFormer(
+          db,
+          scanned?.serialNumber ?? q,
+          mode,
+          limit,
+        )) {
+          if (!byId.has(r.id) && byId.size < limit) byId.set(r.id, r);
+        }
+      }
+      return [...byId.values()].map((r) => ({
         id: r.id,
         serialNumber: r.serial_number,
         status: r.status,
@@ -268,6 +294,7 @@ export function createSerialsService(db: Db) {
         itemName: r.item_name,
         itemTracksSerials: r.track_serials === 1,
         locationCode: r.location_code,
+        renumberedFrom: r.former_number,
       }));
     },
   };

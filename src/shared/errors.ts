@@ -32,6 +32,8 @@ export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly code: string;
   readonly errors: FieldError[] | undefined;
+  /** For a 429 or 503: seconds after which trying again makes sense (sent as Retry-After). */
+  retryAfterSeconds: number | undefined;
 
   constructor(kind: ErrorKind, code: string, message: string, errors?: FieldError[]) {
     super(message);
@@ -56,3 +58,9 @@ export const conflict = (code: string, message: string, errors?: FieldError[]) =
   new AppError('conflict', code, message, errors);
 
 export const forbidden = (code: string, message: string) => new AppError('forbidden', code, message);
+
+export const rateLimited = (code: string, message: string, retryAfterSeconds: number) => {
+  const error = new AppError('rate_limited', code, message);
+  error.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return error;
+};

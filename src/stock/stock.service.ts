@@ -1,4 +1,6 @@
 import type { Db } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems } from '../db/lock-order.js';
 import type { Principal } from '../auth/auth.service.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { nowIso } from '../shared/time.js';
@@ -82,10 +84,13 @@ export function createStockService(db: Db) {
           [{ field: 'reason', code: 'required', message: 'A reason is required' }],
         );
       }
-      return db.transaction().execute(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const item = await itemsRepository.findById(tx, input.itemId);
         if (!item) throw notFound('Item', input.itemId);
         const location = await requireActiveLocation(tx, input.locationId);
+        // Lock order (db/lock-order.ts): the counter, the item, then its quantity on hand.
+        const number = await nextDocumentNumber(tx, 'stock_adjustment', 'ADJ-');
+        await lockItems(tx, [input.itemId]);
         const quantity = await stockRepository.addQuantity(tx, input.itemId, input.locationId, input.delta);
         if (quantity < 0) {
           throw invalid(
@@ -100,7 +105,6 @@ export function createStockService(db: Db) {
             ],
           );
         }
-        const number = await nextDocumentNumber(tx, 'stock_adjustment', 'ADJ-');
         const at = nowIso();
         const id = await stockRepository.insertAdjustment(tx, {
           ...input,

@@ -1,4 +1,6 @@
 import type { Db, Executor } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { lockItems, lockSerials } from '../db/lock-order.js';
 import type { NewSerialEventRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
 import { conflict, invalid, notFound, type FieldError } from '../shared/errors.js';
@@ -222,7 +224,7 @@ export function createTransfersService(db: Db) {
           { field: 'toLocationId', code: 'same_location', message: 'Pick another location' },
         ]);
       }
-      const result = await db.transaction().execute(async (tx) => {
+      const result = await inTransaction(db, async (tx) => {
         // Moving units *out of* an inactive location is how it gets emptied: the source only has to exist.
         const fromLoc = await locationsRepository.findById(tx, input.fromLocationId);
         if (!fromLoc) {
@@ -243,6 +245,8 @@ export function createTransfersService(db: Db) {
         );
         if (errors.length > 0) throw rejected(errors);
         const number = await nextDocumentNumber(tx, 'transfer', 'TR-');
+        await lockItems(tx, items.keys());
+        await lockSerials(tx, serialIds);
         const at = nowIso();
         const moved = await serialsRepository.moveMany(tx, serialIds, {
           fromLocationId: fromLoc.id,
@@ -285,7 +289,7 @@ export function createTransfersService(db: Db) {
       input: { toLocationId: number; serialIds: number[]; note?: string | undefined },
     ) {
       const serialIds = requestedSerials(input.serialIds);
-      const ids = await db.transaction().execute(async (tx) => {
+      const ids = await inTransaction(db, async (tx) => {
         const to = await requireActiveLocation(tx, input.toLocationId, 'toLocationId');
         const { byId, items } = await readSerials(tx, serialIds);
         // A unit already at the destination is refused like one not at the stated source in the other
@@ -312,10 +316,16 @@ export function createTransfersService(db: Db) {
         const sources = [...bySource.entries()].sort(
           (x, y) => x[1][0]!.location_code.localeCompare(y[1][0]!.location_code) || x[0] - y[0],
         );
+        // Lock order (db/lock-order.ts): every number first, then the items, then the serials.
+        const numbers: string[] = [];
+        for (let i = 0; i < sources.length; i++)
+          numbers.push(await nextDocumentNumber(tx, 'transfer', 'TR-'));
+        await lockItems(tx, items.keys());
+        await lockSerials(tx, serialIds);
         const at = nowIso();
         const documents: { number: string; fromLocationId: number; serials: SerialReadRow[] }[] = [];
-        for (const [fromLocationId, serials] of sources) {
-          const number = await nextDocumentNumber(tx, 'transfer', 'TR-');
+        for (const [k, [fromLocationId, serials]] of sources.entries()) {
+          const number = numbers[k]!;
           // Conditional on the version read above: a serial changed since then is not moved.
           const moved = await serialsRepository.moveMany(tx, serials, {
             fromLocationId,

@@ -58,6 +58,16 @@ export const usersRepository = {
       .execute();
   },
 
+  /** Replaces a hash only if it is still the one checked, so a concurrent password change wins. */
+  async upgradePasswordHash(db: Executor, id: number, oldHash: string, newHash: string): Promise<void> {
+    await db
+      .updateTable('users')
+      .set({ password_hash: newHash })
+      .where('id', '=', id)
+      .where('password_hash', '=', oldHash)
+      .execute();
+  },
+
   async roleIdsByUser(db: Executor, userIds: number[]): Promise<Map<number, number[]>> {
     const map = new Map<number, number[]>();
     if (userIds.length === 0) return map;

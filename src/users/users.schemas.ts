@@ -15,13 +15,13 @@ export const userSchema = z
 export const createUserBody = z.object({
   username: text(100).regex(/^[A-Za-z0-9._@-]+$/, 'Use letters, digits and . _ @ - only'),
   displayName: z.string().trim().max(200).optional(),
-  password: z.string().max(500),
+  password: z.string().max(2048),
   roleIds: z.array(idSchema).default([]),
 });
 
 export const updateUserBody = z.object({
   displayName: z.string().trim().min(1).max(200).optional(),
-  password: z.string().max(500).optional(),
+  password: z.string().max(2048).optional(),
   active: z.boolean().optional(),
   roleIds: z.array(idSchema).optional(),
 });

@@ -2,7 +2,8 @@ import type { Db, Executor } from '../db/database.js';
 import { AppError, conflict, invalid, notFound } from '../shared/errors.js';
 import { isUniqueViolation } from '../shared/db-errors.js';
 import { nowIso } from '../shared/time.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { checkPassword } from '../auth/password-policy.js';
 import { BUILT_IN_ROLES, isPermission } from '../auth/permissions.js';
 import { usersRepository } from './users.repository.js';
 import { rolesRepository } from './roles.repository.js';
@@ -24,16 +25,6 @@ export interface RoleView {
   description: string;
   builtIn: boolean;
   permissions: string[];
-}
-
-export const MIN_PASSWORD_LENGTH = 10;
-
-export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw invalid('WEAK_PASSWORD', `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`, [
-      { field: 'password', code: 'too_short', message: `Use at least ${MIN_PASSWORD_LENGTH} characters.` },
-    ]);
-  }
 }
 
 function checkPermissions(permissions: string[]): void {
@@ -158,8 +149,17 @@ export function createUsersService(db: Db) {
         active?: boolean | undefined;
         roleIds?: number[] | undefined;
       },
+      // A user changing their own password keeps the API tokens they made themselves.
+      opts: { keepTokens?: boolean } = {},
     ): Promise<UserView> {
-      if (patch.password !== undefined) checkPassword(patch.password);
+      if (patch.password !== undefined) {
+        checkPassword(patch.password);
+        const current = await usersRepository.findById(db, id);
+        if (current && (await verifyPassword(patch.password, current.password_hash))) {
+          const message = 'The new password is the same as the current one. Choose a different password.';
+          throw invalid('SAME_PASSWORD', message, [{ field: 'password', code: 'same', message }]);
+        }
+      }
       const roleIds = patch.roleIds && uniqueIds(patch.roleIds);
       if (roleIds) await checkRoleIds(roleIds);
       const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
@@ -174,8 +174,11 @@ export function createUsersService(db: Db) {
           at: nowIso(),
         });
         if (roleIds) await usersRepository.setRoles(tx, id, roleIds);
+        // A new password or a disabled account ends every way in: sessions end and API tokens are revoked
+        // for good, so re-enabling the account later does not bring old tokens back.
         if (patch.active === false || patch.password !== undefined) {
           await authRepository.deleteSessionsOfUser(tx, id);
+          if (!opts.keepTokens) await authRepository.revokeTokensOfUser(tx, id, nowIso());
         }
         if ((await usersRepository.countActiveAdmins(tx)) === 0) {
           throw conflict(

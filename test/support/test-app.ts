@@ -33,13 +33,14 @@ export interface TestApp {
 export async function loginOn(app: FastifyInstance, username: string, password: string): Promise<Client> {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const cookie = res.cookies.find((c) => c.name === 'st_session');
+  // `__Host-st_session` when the app runs with COOKIE_SECURE=true.
+  const cookie = res.cookies.find((c) => c.name.endsWith('st_session'));
   const session = res.json<{ csrfToken: string; user: { id: number } }>();
   const request = (method: string, url: string, body?: unknown) =>
     app.inject({
       method: method as 'GET',
       url,
-      headers: { cookie: `st_session=${cookie!.value}`, 'x-csrf-token': session.csrfToken },
+      headers: { cookie: `${cookie!.name}=${cookie!.value}`, 'x-csrf-token': session.csrfToken },
       ...(body !== undefined && { payload: body as object }),
     });
   return {
@@ -83,6 +84,20 @@ export async function openSecondServer(t: TestApp): Promise<SecondServer> {
   }
 }
 
+/** The configuration every test server runs with, on the given database. */
+export function testConfig(database: AppConfig['database']): AppConfig {
+  return {
+    database,
+    host: '127.0.0.1',
+    port: 0,
+    sessionTtlHours: 1,
+    cookieSecure: false,
+    trustProxy: false,
+    logLevel: 'silent',
+    timeZone: 'UTC',
+  };
+}
+
 let userCounter = 0;
 
 /** A fresh database with the administrator set up, and the app on it; `overrides` change its config. */
@@ -91,17 +106,7 @@ export async function createTestApp(
   overrides: Partial<Omit<AppConfig, 'database'>> = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(dialect);
-  const config: AppConfig = {
-    database: testDb.config,
-    host: '127.0.0.1',
-    port: 0,
-    sessionTtlHours: 1,
-    cookieSecure: false,
-    trustProxy: false,
-    logLevel: 'silent',
-    timeZone: 'UTC',
-    ...overrides,
-  };
+  const config: AppConfig = { ...testConfig(testDb.config), ...overrides };
   const runtime = await openRuntime(config);
   const app = await buildApp(config, runtime.database, runtime.services);
   await app.ready();

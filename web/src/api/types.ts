@@ -8,6 +8,7 @@ import type {
   serialSchema,
   serialEventSchema,
   statusesSchema,
+  voidResultSchema,
 } from '../../../src/serials/serials.schemas.js';
 import type { locationSchema } from '../../../src/locations/locations.schemas.js';
 import type { partTypeSchema } from '../../../src/part-types/part-types.schemas.js';
@@ -41,6 +42,7 @@ export type SerialDetail = z.infer<typeof serialDetailSchema>;
 export type SerialPage = z.infer<typeof serialPageSchema>;
 export type LookupResult = z.infer<typeof lookupResultSchema>;
 export type Statuses = z.infer<typeof statusesSchema>;
+export type VoidResult = z.infer<typeof voidResultSchema>;
 export type Location = z.infer<typeof locationSchema>;
 export type PartType = z.infer<typeof partTypeSchema>;
 export type Session = z.infer<typeof sessionSchema>;

@@ -3,7 +3,8 @@ import type { ApiError } from '../api/client';
 /** The server's message in plain words, with any per-field or per-row problems listed under it. */
 export function FormError({ error }: { error: ApiError | Error | null | undefined }) {
   if (!error) return null;
-  const errors = 'errors' in error ? error.errors : [];
+  // A field message that only repeats the headline is not listed again.
+  const errors = ('errors' in error ? error.errors : []).filter((e) => e.message !== error.message);
   return (
     <div className="form-error" role="alert">
       <p>{error.message}</p>

@@ -8,7 +8,7 @@ export function NewPasswordFields(props: {
   return (
     <>
       <label>
-        New password (at least 10 characters)
+        New password (at least 12 characters)
         <input
           type="password"
           autoComplete="new-password"

@@ -2,6 +2,15 @@ import { useState, type KeyboardEvent } from 'react';
 import { post, toApiError, type ApiError } from '../api/client';
 import { FormError } from './form-error';
 
+/** What the server's one grammar makes of an expression. */
+export interface Expansion {
+  serials: string[];
+  /** False when every item is one serial as typed (nothing to confirm). */
+  expands: boolean;
+  /** Positions of the serials made by `~`. */
+  continuedAt: number[];
+}
+
 /**
  * The exact serials an expression makes, from the server's one grammar; rejects with every problem found.
  * `~` continues from `after` when given, otherwise from the item's latest saved serial.
@@ -11,47 +20,66 @@ export async function expandSerials(input: {
   quantity?: number | undefined;
   itemId?: number | undefined;
   after?: string | undefined;
-}): Promise<string[]> {
-  const res = await post<{ serials: string[] }>('/api/serial-expressions/expand', {
+}): Promise<Expansion> {
+  return post<Expansion>('/api/serial-expressions/expand', {
     expression: input.expression,
     ...(input.quantity !== undefined && { quantity: input.quantity }),
     ...(input.itemId !== undefined && { itemId: input.itemId }),
     ...(input.after !== undefined && { after: input.after }),
   });
-  return res.serials;
+}
+
+/** "This makes 101 serials: WID-100 … WID-200": what the user confirms before an expansion is used. */
+export function describeExpansion(serials: readonly string[]): string {
+  const n = serials.length;
+  const list = n <= 3 ? serials.join(', ') : `${serials[0]} … ${serials.at(-1)}`;
+  return `This makes ${n.toLocaleString('en')} serial${n === 1 ? '' : 's'}: ${list}`;
+}
+
+/** One entered serial; `continued` when a `~` made it, so the server makes it again inside the save. */
+export interface SerialChip {
+  serial: string;
+  continued: boolean;
+}
+
+/** An expression that writes the chips exactly: each literal quoted, each `~`-made one as `~`. */
+export function chipsExpression(chips: readonly SerialChip[]): string {
+  return chips.map((c) => (c.continued ? '~' : `"${c.serial.replaceAll('"', '""')}"`)).join(', ');
 }
 
 /**
- * Enter serials for a quantity of units: scan (a scanner types fast and presses Enter; each scan adds one
- * literal serial) or type an expression (lists, ranges AB01-AB05, S+N, S+, ~) and preview it before adding.
- * Shows a running count against the quantity. `enteredBefore` is the last serial typed for the same item
- * earlier in the same form (another split), so `~` continues after it instead of repeating its numbers.
+ * Enter serials for a quantity of units: scan (a scanner types fast and presses Enter; each scan adds exactly
+ * the scanned text as one serial) or type an expression (lists, ranges AB01..AB05, S+N, S+, ~) and confirm
+ * what it makes before it is added. Shows a running count against the quantity. `continuedBefore` is the
+ * last serial a `~` made for the same item earlier in the same form (another split), so `~` continues after
+ * it as the server will when it saves.
  */
 export function SerialEntry({
   label,
   quantity,
   itemId,
-  enteredBefore,
+  continuedBefore,
   serials,
   onChange,
 }: {
   label: string;
   quantity: number;
   itemId?: number | undefined;
-  enteredBefore?: string | undefined;
-  serials: string[];
-  onChange: (serials: string[]) => void;
+  continuedBefore?: string | undefined;
+  serials: SerialChip[];
+  onChange: (serials: SerialChip[]) => void;
 }) {
   const [scan, setScan] = useState('');
   const [expression, setExpression] = useState('');
   // A preview belongs to the text, the list and the `~` start it was made for; once any of them changes it
   // is stale and is neither shown nor added.
-  const [preview, setPreview] = useState<{ key: string; serials: string[] } | null>(null);
+  const [preview, setPreview] = useState<{ key: string; chips: SerialChip[] } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const remaining = quantity - serials.length;
-  const after = serials.at(-1) ?? enteredBefore;
+  const after = serials.filter((c) => c.continued).at(-1)?.serial ?? continuedBefore;
   const previewKey = JSON.stringify([expression, remaining, after ?? null]);
-  const current = preview?.key === previewKey ? preview.serials : null;
+  const current = preview?.key === previewKey ? preview.chips : null;
+  const has = (value: string) => serials.some((c) => c.serial === value);
 
   const onScanKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key !== 'Enter') return;
@@ -59,12 +87,12 @@ export function SerialEntry({
     const value = scan.trim();
     setScan('');
     if (!value) return;
-    if (serials.includes(value)) {
+    if (has(value)) {
       setError(toApiError(new Error(`"${value}" is already in the list.`)));
       return;
     }
     setError(null);
-    onChange([...serials, value]);
+    onChange([...serials, { serial: value, continued: false }]);
   };
 
   const previewExpression = async () => {
@@ -78,7 +106,11 @@ export function SerialEntry({
         itemId,
         after,
       });
-      setPreview({ key, serials: expanded });
+      const continued = new Set(expanded.continuedAt);
+      setPreview({
+        key,
+        chips: expanded.serials.map((serial, i) => ({ serial, continued: continued.has(i) })),
+      });
     } catch (err) {
       setError(toApiError(err));
     }
@@ -86,8 +118,7 @@ export function SerialEntry({
 
   const addPreview = () => {
     if (!current) return;
-    const existing = new Set(serials);
-    const dupes = current.filter((s) => existing.has(s));
+    const dupes = current.filter((c) => has(c.serial)).map((c) => c.serial);
     if (dupes.length > 0) {
       setError(toApiError(new Error(`Already in the list: ${dupes.slice(0, 5).join(', ')}`)));
       return;
@@ -119,7 +150,7 @@ export function SerialEntry({
       <div className="inline-form">
         <input
           aria-label={`${label}: serial expression`}
-          placeholder="Or an expression: AB01-AB05, SN100+4, SN1+, ~"
+          placeholder="Or an expression: AB01..AB05, SN100+4, SN1+, ~"
           value={expression}
           onChange={(e) => setExpression(e.target.value)}
           onKeyDown={(e) => {
@@ -136,25 +167,30 @@ export function SerialEntry({
       {current && (
         <div className="preview" aria-label="Preview">
           <p>
-            {current.length} serial(s): {current.slice(0, 30).join(', ')}
-            {current.length > 30 ? ` … ${current.at(-1)}` : ''}
+            {describeExpansion(current.map((c) => c.serial))}
+            {current.some((c) => c.continued) &&
+              ' (each ~ takes the next free number when saved, after anyone saving at the same moment)'}
           </p>
           <button type="button" className="primary" onClick={addPreview}>
-            Add these
+            Confirm
+          </button>
+          <button type="button" onClick={() => setPreview(null)}>
+            Back
           </button>
         </div>
       )}
       <FormError error={error} />
       {serials.length > 0 && (
         <ul className="serial-chips" aria-label={`${label}: serials entered`}>
-          {serials.map((s) => (
-            <li key={s}>
-              {s}
+          {serials.map((c) => (
+            <li key={c.serial} title={c.continued ? 'Made by ~: the next free number when saved' : undefined}>
+              {c.serial}
+              {c.continued ? ' (~)' : ''}
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Remove ${s}`}
-                onClick={() => onChange(serials.filter((x) => x !== s))}
+                aria-label={`Remove ${c.serial}`}
+                onClick={() => onChange(serials.filter((x) => x.serial !== c.serial))}
               >
                 ×
               </button>

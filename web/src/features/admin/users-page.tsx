@@ -28,6 +28,7 @@ export function UsersPage() {
       <h1>Users and roles</h1>
       <UsersSection />
       <RolesSection />
+      <AllTokensSection />
     </section>
   );
 }
@@ -47,7 +48,12 @@ function UsersSection() {
   const [error, setError] = useState<ApiError | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['users'] });
+  // A reset password or a disabled user also revokes tokens, so the token list is refreshed too.
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['users'] }),
+      queryClient.invalidateQueries({ queryKey: ['tokens'] }),
+    ]);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -100,7 +106,7 @@ function UsersSection() {
         />
         <input
           type="password"
-          placeholder="Password (10+ characters)"
+          placeholder="Password (12+ characters)"
           aria-label="New user password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
@@ -190,9 +196,10 @@ function UsersSection() {
           onClose={() => setResetting(null)}
           onDone={() => {
             setNotice(
-              `Password of ${resetting.username} reset. Their sessions have ended: they sign in with the new password.`,
+              `Password of ${resetting.username} reset. Their sessions have ended and their API tokens are revoked: they sign in with the new password.`,
             );
             setResetting(null);
+            void refresh();
           }}
         />
       )}
@@ -200,7 +207,10 @@ function UsersSection() {
   );
 }
 
-/** An administrator sets a new password for a user (PATCH /api/users/:id), which ends the user's sessions. */
+/**
+ * An administrator sets a new password for a user (PATCH /api/users/:id), which ends the user's sessions and
+ * revokes their API tokens.
+ */
 function ResetPasswordDialog({
   user,
   onClose,
@@ -240,7 +250,10 @@ function ResetPasswordDialog({
           onPassword={setPassword}
           onRepeat={setRepeat}
         />
-        <p className="muted">The user is signed out everywhere and signs in again with the new password.</p>
+        <p className="muted">
+          The user is signed out everywhere, their API tokens are revoked for good, and they sign in again
+          with the new password.
+        </p>
         <FormError error={error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
@@ -363,6 +376,100 @@ function RolesSection() {
   );
 }
 
+/** Revokes a token and shows the list as the server then holds it, whether or not the revoke worked. */
+function useRevokeToken(queryKey: string[], setError: (e: ApiError | null) => void) {
+  const queryClient = useQueryClient();
+  return async (token: ApiToken) => {
+    setError(null);
+    try {
+      await del(`/api/tokens/${token.id}`);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+    await queryClient.invalidateQueries({ queryKey });
+  };
+}
+
+function TokenTable({
+  tokens,
+  owner,
+  onRevoke,
+}: {
+  tokens: ApiToken[];
+  /** Shown as a User column when given (the administrator's list of everyone's tokens). */
+  owner?: (token: ApiToken) => string;
+  onRevoke: (token: ApiToken) => void;
+}) {
+  return (
+    <table className="table compact">
+      <thead>
+        <tr>
+          {owner && <th>User</th>}
+          <th>Name</th>
+          <th>Starts with</th>
+          <th>Created</th>
+          <th>Last used</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {tokens.map((t) => (
+          <tr key={t.id} className={t.revokedAt ? 'muted' : ''}>
+            {owner && <td>{owner(t)}</td>}
+            <td>{t.name}</td>
+            <td>
+              <code>{t.prefix}…</code>
+            </td>
+            <td>{formatLocalDate(t.createdAt)}</td>
+            <td>{t.lastUsedAt ? formatLocalDate(t.lastUsedAt) : '—'}</td>
+            <td>
+              {t.revokedAt ? (
+                'Revoked'
+              ) : (
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={owner ? `Revoke ${t.name} of ${owner(t)}` : `Revoke ${t.name}`}
+                  onClick={() => onRevoke(t)}
+                >
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Every user's API tokens, for an administrator to see and revoke (GET /api/tokens?all=true). */
+function AllTokensSection() {
+  const tokens = useQuery({
+    queryKey: ['tokens', 'all'],
+    queryFn: () => get<{ tokens: ApiToken[] }>('/api/tokens?all=true'),
+  });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => get<{ users: User[] }>('/api/users') });
+  const [error, setError] = useState<ApiError | null>(null);
+  const revoke = useRevokeToken(['tokens'], setError);
+  const names = new Map((users.data?.users ?? []).map((u) => [u.id, u.username]));
+  return (
+    <div className="card">
+      <h2>API tokens of all users</h2>
+      <p className="muted">
+        A token acts as its user. Revoke one that has leaked or is no longer used; resetting a user&apos;s
+        password or disabling the user revokes all of theirs.
+      </p>
+      <FormError error={error} />
+      <TokenTable
+        tokens={tokens.data?.tokens ?? []}
+        owner={(t) => names.get(t.userId) ?? `#${t.userId}`}
+        onRevoke={(t) => void revoke(t)}
+      />
+    </div>
+  );
+}
+
 export function TokensSection() {
   const queryClient = useQueryClient();
   const tokens = useQuery({
@@ -374,16 +481,7 @@ export function TokensSection() {
   const [error, setError] = useState<ApiError | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tokens'] });
 
-  const revoke = async (token: ApiToken) => {
-    setError(null);
-    try {
-      await del(`/api/tokens/${token.id}`);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-    // Either way the list shows what the server now holds.
-    await refresh();
-  };
+  const revoke = useRevokeToken(['tokens'], setError);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -419,43 +517,7 @@ export function TokensSection() {
         </p>
       )}
       <FormError error={error} />
-      <table className="table compact">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Starts with</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.data?.tokens.map((t) => (
-            <tr key={t.id} className={t.revokedAt ? 'muted' : ''}>
-              <td>{t.name}</td>
-              <td>
-                <code>{t.prefix}…</code>
-              </td>
-              <td>{formatLocalDate(t.createdAt)}</td>
-              <td>{t.lastUsedAt ? formatLocalDate(t.lastUsedAt) : '—'}</td>
-              <td>
-                {t.revokedAt ? (
-                  'Revoked'
-                ) : (
-                  <button
-                    type="button"
-                    className="link-button"
-                    aria-label={`Revoke ${t.name}`}
-                    onClick={() => void revoke(t)}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TokenTable tokens={tokens.data?.tokens ?? []} onRevoke={(t) => void revoke(t)} />
     </div>
   );
 }

@@ -60,7 +60,7 @@ export function SetupPage() {
           <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
         </label>
         <label>
-          Password (at least 10 characters)
+          Password (at least 12 characters)
           <input
             type="password"
             value={password}

@@ -34,6 +34,14 @@ describe('custom field display', () => {
     expect(describeCustomFieldData({ conditionNotes: 'Sealed', customFields: { Grade: 'B' } })).toBe(
       'Sealed; Custom fields: Grade = B',
     );
+    expect(
+      describeCustomFieldData({
+        customFields: [
+          { fieldId: 3, field: 'Grade', value: 'A' },
+          { fieldId: 4, field: 'Amperage', value: '95' },
+        ],
+      }),
+    ).toBe('Custom fields: Grade = A, Amperage = 95');
     expect(describeCustomFieldData({ conditionNotes: 'Sealed' })).toBeNull();
     expect(describeCustomFieldData({ field: 'conditionNotes', old: 'a', new: 'b' })).toBeNull();
   });

@@ -21,8 +21,12 @@ export function describeCustomFieldData(data: Record<string, unknown> | null): s
   }
   const initial = data['customFields'];
   if (initial && typeof initial === 'object') {
-    const values = Object.entries(initial as Record<string, unknown>)
-      .map(([name, v]) => `${name} = ${typeof v === 'string' ? v : ''}`)
+    // [{ fieldId, field, value }] by field id; rows written before that are { name: value }.
+    const pairs: [unknown, unknown][] = Array.isArray(initial)
+      ? initial.map((v: { field?: unknown; value?: unknown }) => [v.field, v.value])
+      : Object.entries(initial as Record<string, unknown>);
+    const values = pairs
+      .map(([name, v]) => `${typeof name === 'string' ? name : ''} = ${typeof v === 'string' ? v : ''}`)
       .join(', ');
     const notes = typeof data['conditionNotes'] === 'string' ? `${data['conditionNotes']}; ` : '';
     return `${notes}Custom fields: ${values}`;

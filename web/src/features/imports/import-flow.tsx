@@ -105,16 +105,18 @@ export function ImportFlow({ itemId, onClose }: { itemId?: number; onClose?: () 
       {step.kind === 'choose' && (
         <div>
           <p>
-            Choose a CSV file (UTF-8, comma or semicolon separated) with a header row: Serial Number
+            Choose a CSV file (UTF-8, comma or semicolon separated) or an Excel workbook (.xlsx, its first
+            sheet) with a header row: Serial Number
             {itemId === undefined && ', SKU'} and optionally Location, Status, Date Received, Condition Notes,
-            Warranty End and custom fields by name. Nothing is saved until you commit the dry run.
+            Warranty End and custom fields by name. Nothing is saved until you commit the dry run. For a round
+            trip through a spreadsheet use the XLSX export: a CSV opened in a spreadsheet loses leading zeros.
           </p>
           <label>
-            CSV file{' '}
+            CSV or XLSX file{' '}
             <input
               ref={fileInput}
               type="file"
-              accept=".csv,text/csv"
+              accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               onChange={(e) => void choose(e.target.files?.[0])}
             />
           </label>

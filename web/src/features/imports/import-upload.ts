@@ -3,6 +3,12 @@ import type { ImportView, InspectResult, Problem } from '../../api/types';
 
 /** The header is in the first line; 64 KB of the file is plenty to read it and detect the delimiter. */
 const SAMPLE_BYTES = 64 * 1024;
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** How the file is sent: a workbook by its extension, anything else as CSV text. */
+export function contentTypeOf(file: File): string {
+  return /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv';
+}
 
 function problemOf(status: number, text: string): ApiError {
   try {
@@ -13,15 +19,19 @@ function problemOf(status: number, text: string): ApiError {
   }
 }
 
-/** Sends the start of the file so the server can propose the column mapping. */
+/**
+ * Sends the start of a CSV (the whole of a workbook, whose header may be stored at its end) so the server
+ * can propose the column mapping.
+ */
 export async function inspectFile(file: File, csrf: string, itemId?: number): Promise<InspectResult> {
+  const type = contentTypeOf(file);
   let res: Response;
   try {
     res = await fetch(`/api/imports/inspect${qs({ itemId })}`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
+      headers: { 'content-type': type, 'x-csrf-token': csrf },
       credentials: 'same-origin',
-      body: file.slice(0, SAMPLE_BYTES),
+      body: type === XLSX_TYPE ? file : file.slice(0, SAMPLE_BYTES),
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check the connection and try again.');
@@ -61,7 +71,7 @@ export function uploadFile(
   };
   const done = new Promise<ImportView>((resolve, reject) => {
     xhr.open('PUT', `/api/imports/${importId}/file`);
-    xhr.setRequestHeader('content-type', 'text/csv');
+    xhr.setRequestHeader('content-type', contentTypeOf(file));
     xhr.setRequestHeader('x-csrf-token', csrf);
     xhr.onload = () => {
       if (xhr.status === 200) resolve(JSON.parse(xhr.responseText) as ImportView);

@@ -16,9 +16,14 @@ export function ImportsPage() {
         <a href="/api/serials.csv?bom=1" download>
           Export all serials (CSV)
         </a>{' '}
-        — the same columns this page imports, so its In Stock, Damaged and Scrapped serials can be edited and
-        imported into another database (sold, reserved and returned units come in through their sale or
-        return).
+        or{' '}
+        <a href="/api/serials.xlsx" download>
+          Export XLSX
+        </a>{' '}
+        — the same columns this page imports (for a round trip through Excel or LibreOffice use XLSX: its
+        cells are text, so SKUs, locations and serials such as 00042 keep their leading zeros), so its In
+        Stock, Damaged and Scrapped serials can be edited and imported into another database (sold, reserved
+        and returned units come in through their sale or return).
       </p>
       <ImportFlow />
     </section>

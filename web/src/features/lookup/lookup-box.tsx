@@ -120,6 +120,9 @@ export function LookupBox() {
                   <strong>{m.serialNumber}</strong> <span>{m.itemSku}</span>{' '}
                   <span className="muted">{m.itemName}</span> <span>{m.statusLabel}</span>{' '}
                   <span className="muted">{m.locationCode}</span>
+                  {m.renumberedFrom !== null && (
+                    <span className="muted"> · renumbered from {m.renumberedFrom}</span>
+                  )}
                 </li>
               ))}
             </ul>

@@ -6,7 +6,7 @@ import type { Location, PurchaseOrder, ReceiptResult } from '../../api/types';
 import { formatLocalDateTime } from '../../components/dates';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
-import { SerialEntry } from '../../components/serial-entry';
+import { chipsExpression, SerialEntry, type SerialChip } from '../../components/serial-entry';
 import { useCan } from '../auth/session';
 import { PrintLabelsButton } from '../labels/print-labels';
 import { EditDraftOrder } from './edit-draft-order';
@@ -132,7 +132,7 @@ const receiptHasSerials = (order: PurchaseOrder, receipt: PurchaseOrder['receipt
 interface AllocationDraft {
   locationId: string;
   quantity: string;
-  serials: string[];
+  serials: SerialChip[];
   autoNumber: boolean;
 }
 
@@ -154,20 +154,29 @@ function ReceiveDialog({ order, onClose }: { order: PurchaseOrder; onClose: () =
 
   const update = (lineId: number, j: number, patchValue: Partial<AllocationDraft>) =>
     setDrafts((d) => ({ ...d, [lineId]: d[lineId]!.map((a, k) => (k === j ? { ...a, ...patchValue } : a)) }));
-  // `~` in a later split continues after the serials typed for the same item before it in this receipt.
-  const enteredBefore = (lineIndex: number, j: number) =>
+  // `~` in a later split continues after the serials `~` made in the splits before it, as the server does.
+  const continuedBefore = (lineIndex: number, j: number) =>
     open
       .slice(0, lineIndex + 1)
       .filter((l) => l.itemId === open[lineIndex]!.itemId)
       .flatMap((l, k, same) => (k === same.length - 1 ? drafts[l.id]!.slice(0, j) : drafts[l.id]!))
       .filter((a) => !a.autoNumber && Number(a.quantity) > 0)
-      .flatMap((a) => a.serials)
-      .at(-1);
+      .flatMap((a) => a.serials.filter((c) => c.continued))
+      .at(-1)?.serial;
   const addSplit = (lineId: number) =>
     setDrafts((d) => ({
       ...d,
       [lineId]: [...d[lineId]!, { locationId: '', quantity: '', serials: [], autoNumber: false }],
     }));
+
+  // Serials made by `~` are sent as `~`, so the server gives the next free numbers inside the receipt even
+  // when another clerk receives the same item at the same moment.
+  const serialsOf = (a: AllocationDraft) =>
+    a.autoNumber
+      ? { autoNumber: true }
+      : a.serials.some((c) => c.continued)
+        ? { serialExpression: chipsExpression(a.serials) }
+        : { serials: a.serials.map((c) => c.serial) };
 
   const submit = async () => {
     setBusy(true);
@@ -179,7 +188,7 @@ function ReceiveDialog({ order, onClose }: { order: PurchaseOrder; onClose: () =
           allocations: drafts[l.id]!.filter((a) => Number(a.quantity) > 0).map((a) => ({
             locationId: Number(a.locationId),
             quantity: Number(a.quantity),
-            ...(l.trackSerials && (a.autoNumber ? { autoNumber: true } : { serials: a.serials })),
+            ...(l.trackSerials && serialsOf(a)),
           })),
         }))
         .filter((l) => l.allocations.length > 0);
@@ -267,7 +276,7 @@ function ReceiveDialog({ order, onClose }: { order: PurchaseOrder; onClose: () =
                         label={`${l.itemSku} split ${j + 1}`}
                         quantity={Number(a.quantity)}
                         itemId={l.itemId}
-                        enteredBefore={enteredBefore(i, j)}
+                        continuedBefore={continuedBefore(i, j)}
                         serials={a.serials}
                         onChange={(serials) => update(l.id, j, { serials })}
                       />

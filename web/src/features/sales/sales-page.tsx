@@ -225,8 +225,13 @@ function NewSale() {
                 label={`Sale line ${i + 1}`}
                 quantity={Math.max(l.serials.length, Number(l.quantity) || 1)}
                 itemId={item.id}
-                serials={l.serials}
-                onChange={(serials) => setSerials(i, serials)}
+                serials={l.serials.map((serial) => ({ serial, continued: false }))}
+                onChange={(chips) =>
+                  setSerials(
+                    i,
+                    chips.map((c) => c.serial),
+                  )
+                }
               />
             )}
           </div>

@@ -1,13 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post, toApiError } from '../../api/client';
 import type { Item, Location } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
-import { expandSerials } from '../../components/serial-entry';
+import { describeExpansion, expandSerials } from '../../components/serial-entry';
 
-// Text that may make more than one serial (a list, a range, S+N, ~) is worth a preview while typing.
-const looksLikeExpression = (value: string) => /[\s,+~]|\d-\D*\d/.test(value);
 const savingText = (count: number) => `Saving ${count.toLocaleString()} serial${count === 1 ? '' : 's'}…`;
 
 export function AddSerialDialog({
@@ -31,24 +29,19 @@ export function AddSerialDialog({
   const [busy, setBusy] = useState(false);
   // What the dialog is doing while busy: reading the expression, then saving that many serials.
   const [progress, setProgress] = useState<string | null>(null);
-  // Some real serials look like ranges ("123-456", "00-11-22-33-44-55"): this saves the text as one serial.
+  // A scanned or typed serial is one serial whatever its dashes; this also keeps text such as "SN1+" whole.
   const [asTyped, setAsTyped] = useState(false);
-  const [preview, setPreview] = useState<{ text: string; serials: string[] } | null>(null);
+  // What an expansion makes, shown for confirmation before anything is saved; it belongs to the text it was
+  // made for and is dropped as soon as the text changes.
+  const [confirming, setConfirming] = useState<{
+    text: string;
+    serials: string[];
+    continued: boolean;
+  } | null>(null);
   const [nextCount, setNextCount] = useState('1');
+  const serialInput = useRef<HTMLInputElement>(null);
   const text = serialNumber.trim();
-
-  // Several serials, a range (SN100-SN199), a start and count (SN100+50) or ~: preview the exact list. Only a
-  // guide while typing: Save expands the text again and saves exactly that.
-  useEffect(() => {
-    if (asTyped || !text || !looksLikeExpression(text)) return;
-    const timer = setTimeout(() => {
-      expandSerials({ expression: text, itemId: item.id })
-        .then((serials) => setPreview({ text, serials }))
-        .catch(() => setPreview(null));
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [text, asTyped, item.id]);
-  const previewed = !asTyped && preview?.text === text ? preview.serials : null;
+  const confirm = confirming?.text === text ? confirming : null;
 
   const refresh = () =>
     Promise.all([
@@ -80,51 +73,24 @@ export function AddSerialDialog({
     if (open) {
       setSerialNumber('');
       setAsTyped(false);
+      setConfirming(null);
       setNotes('');
       setError(null);
       setLocationId(item.primaryLocationId ? String(item.primaryLocationId) : '');
     }
   }, [open, item.primaryLocationId]);
 
-  // Saves exactly what the expansion of the text makes at the moment of Save, never a preview of older text;
-  // when the expansion is refused nothing is saved and its problems are shown.
-  const expandForSave = async (): Promise<string[]> => {
-    if (asTyped) return [text];
-    try {
-      return await expandSerials({ expression: text, itemId: item.id });
-    } catch (err) {
-      const problem = toApiError(err);
-      // A single item that fails as an expression may well be one real serial ("SN5-SN1").
-      if (problem.code !== 'BAD_SERIAL_EXPRESSION' || /[\s,]/.test(text)) throw problem;
-      throw new ApiError(
-        problem.status,
-        problem.code,
-        `${problem.message} If "${text}" is one serial number, tick "Take as typed".`,
-        problem.errors,
-      );
-    }
-  };
+  const place = () => ({
+    ...(locationId && { locationId: Number(locationId) }),
+    ...(notes.trim() && { conditionNotes: notes }),
+  });
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (busy) return;
-    if (!text) {
-      setError(new ApiError(422, 'EMPTY', 'Enter the serial number.'));
-      return;
-    }
+  const save = async (run: () => Promise<unknown>, count: number) => {
     setBusy(true);
     setError(null);
-    setProgress(asTyped ? null : 'Reading the serials…');
+    setProgress(savingText(count));
     try {
-      const numbers = await expandForSave();
-      setProgress(savingText(numbers.length));
-      await post(`/api/items/${item.id}/serials`, {
-        serials: numbers.map((n) => ({
-          serialNumber: n,
-          ...(locationId && { locationId: Number(locationId) }),
-          ...(notes.trim() && { conditionNotes: notes }),
-        })),
-      });
+      await run();
       await refresh();
       onOpenChange(false);
     } catch (err) {
@@ -134,6 +100,69 @@ export function AddSerialDialog({
       setProgress(null);
     }
   };
+
+  const saveList = (numbers: string[]) =>
+    save(
+      () =>
+        post(`/api/items/${item.id}/serials`, {
+          serials: numbers.map((n) => ({ serialNumber: n, ...place() })),
+        }),
+      numbers.length,
+    );
+
+  // Enter (a scanner's too) or Save: text whose every item is one serial as typed is saved as it is, at once;
+  // anything that expands (a range, a count, ~) is only shown, and saved by Confirm. The text is read from the
+  // field itself at that moment, so a fast scanner's Enter never meets an older value.
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    const current = (serialInput.current?.value ?? serialNumber).trim();
+    if (!current) {
+      setError(new ApiError(422, 'EMPTY', 'Enter the serial number.'));
+      return;
+    }
+    if (asTyped) return saveList([current]);
+    setBusy(true);
+    setError(null);
+    setConfirming(null);
+    setProgress('Reading the serials…');
+    let expansion;
+    try {
+      expansion = await expandSerials({ expression: current, itemId: item.id });
+    } catch (err) {
+      const problem = toApiError(err);
+      // A single item that is refused as an expression may well be one real serial ("SN1+-1").
+      setError(
+        problem.code === 'BAD_SERIAL_EXPRESSION' && !/[\s,]/.test(current)
+          ? new ApiError(
+              problem.status,
+              problem.code,
+              `${problem.message} If "${current}" is one serial number, tick "Take as typed".`,
+              problem.errors,
+            )
+          : problem,
+      );
+      return;
+    } finally {
+      setBusy(false);
+      setProgress(null);
+    }
+    if (!expansion.expands) return saveList(expansion.serials);
+    setConfirming({ text: current, serials: expansion.serials, continued: expansion.continuedAt.length > 0 });
+  };
+
+  // The server makes the serials again inside its transaction: the same list, except that `~` takes the next
+  // free number at that moment; a different count is refused.
+  const confirmSave = (c: NonNullable<typeof confirm>) =>
+    save(
+      () =>
+        post(`/api/items/${item.id}/serials/from-expression`, {
+          expression: c.text,
+          quantity: c.serials.length,
+          ...place(),
+        }),
+      c.serials.length,
+    );
 
   // Closing mid-save would hide whether the serials were saved: the dialog stays until the server answers.
   const requestOpenChange = (o: boolean) => {
@@ -148,6 +177,7 @@ export function AddSerialDialog({
           Serial Number
           <input
             autoFocus
+            ref={serialInput}
             value={serialNumber}
             onChange={(e) => setSerialNumber(e.target.value)}
             readOnly={busy}
@@ -163,12 +193,34 @@ export function AddSerialDialog({
           />
           Take as typed (one serial, no ranges)
         </label>
-        {previewed && (previewed.length !== 1 || previewed[0] !== text) && (
-          <p className="preview" aria-label="Preview">
-            Will add {previewed.length} serial{previewed.length === 1 ? '' : 's'}:{' '}
-            {previewed.slice(0, 20).join(', ')}
-            {previewed.length > 20 ? ` … ${previewed.at(-1)}` : ''}
-          </p>
+        {confirm && (
+          <div className="preview" role="group" aria-label="Confirm serials">
+            <p>
+              {describeExpansion(confirm.serials)}
+              {confirm.continued &&
+                ' (each ~ takes the next free number when saved, after anyone saving at the same moment)'}
+            </p>
+            <div className="actions">
+              <button
+                type="button"
+                className="primary"
+                disabled={busy}
+                onClick={() => void confirmSave(confirm)}
+              >
+                Confirm
+              </button>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => {
+                  setConfirming(null);
+                  serialInput.current?.focus();
+                }}
+              >
+                Back
+              </button>
+            </div>
+          </div>
         )}
         <label>
           Location

@@ -4,35 +4,48 @@ import type { Item, Problem } from '../../api/types';
 import type { SerialFilters } from './serials-tab';
 import { withCustomFieldParams, type CustomFieldListOptions } from '../custom-fields/custom-field-format';
 
-/** The server's streamed CSV of what the Serials tab shows (its filters and sort), with a BOM for spreadsheets. */
-export function serialExportUrl(itemId: number, f: SerialFilters): string {
-  return `/api/items/${itemId}/serials.csv${qs({
+export type ExportFormat = 'csv' | 'xlsx';
+
+const TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv;charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/**
+ * The server's streamed export of what the Serials tab shows (its filters and sort): CSV with a BOM for
+ * spreadsheets, or XLSX with every cell text (what survives a round trip through a spreadsheet unchanged).
+ */
+export function serialExportUrl(itemId: number, f: SerialFilters, format: ExportFormat = 'csv'): string {
+  return `/api/items/${itemId}/serials.${format}${qs({
     status: f.status,
     locationId: f.locationId,
     q: f.q.trim(),
     warrantyExpiringWithinDays: f.warrantyDays,
     sort: f.sort,
     direction: f.direction,
-    bom: 1,
+    bom: format === 'csv' ? 1 : undefined,
   })}`;
 }
 
 /**
- * Exports every serial that matches the current filters. The server streams the CSV (keyset-paged reads);
- * the button counts rows as they arrive, can cancel, and saves the file when the stream is complete.
+ * Exports every serial that matches the current filters. The server streams the file (keyset-paged reads);
+ * the button counts rows (CSV) or bytes (XLSX, compressed) as they arrive, can cancel, and saves the file
+ * when the stream is complete.
  */
 export function ExportButton({
   item,
   filters,
+  format = 'csv',
   cfOptions,
   disabled = false,
 }: {
   item: Item;
   filters: SerialFilters;
+  format?: ExportFormat;
   cfOptions?: CustomFieldListOptions;
   disabled?: boolean;
 }) {
-  const [progress, setProgress] = useState<{ rows: number } | null>(null);
+  const [progress, setProgress] = useState<{ rows: number; bytes: number } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const controller = useRef<AbortController | null>(null);
 
@@ -40,9 +53,9 @@ export function ExportButton({
     setError(null);
     const abort = new AbortController();
     controller.current = abort;
-    setProgress({ rows: 0 });
+    setProgress({ rows: 0, bytes: 0 });
     try {
-      const source = serialExportUrl(item.id, filters);
+      const source = serialExportUrl(item.id, filters, format);
       const res = await fetch(cfOptions ? withCustomFieldParams(source, cfOptions) : source, {
         credentials: 'same-origin',
         signal: abort.signal,
@@ -63,18 +76,22 @@ export function ExportButton({
       const parts: Uint8Array[] = [];
       const reader = res.body.getReader();
       let lines = 0;
+      let bytes = 0;
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         parts.push(value);
+        bytes += value.length;
         // Record ends are CRLF; a line break inside a quoted cell is a lone LF, so this counts rows.
-        for (let i = 1; i < value.length; i++) if (value[i] === 10 && value[i - 1] === 13) lines++;
-        setProgress({ rows: Math.max(0, lines - 1) });
+        if (format === 'csv') {
+          for (let i = 1; i < value.length; i++) if (value[i] === 10 && value[i - 1] === 13) lines++;
+        }
+        setProgress({ rows: Math.max(0, lines - 1), bytes });
       }
-      const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type: 'text/csv;charset=utf-8' }));
+      const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type: TYPES[format] }));
       const a = document.createElement('a');
       a.href = url;
-      a.download = `${item.sku}-serials.csv`;
+      a.download = `${item.sku}-serials.${format}`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
@@ -88,7 +105,9 @@ export function ExportButton({
   if (progress) {
     return (
       <span className="export-progress" role="status">
-        Exporting {progress.rows.toLocaleString()} serials…
+        {format === 'csv'
+          ? `Exporting ${progress.rows.toLocaleString()} serials…`
+          : `Exporting XLSX: ${(progress.bytes / 1024 / 1024).toFixed(1)} MB…`}
         <button type="button" className="link-button" onClick={() => controller.current?.abort()}>
           Cancel
         </button>
@@ -98,7 +117,7 @@ export function ExportButton({
   return (
     <>
       <button type="button" disabled={disabled} onClick={() => void run()}>
-        Export CSV
+        {format === 'csv' ? 'Export CSV' : 'Export XLSX'}
       </button>
       {error && (
         <span className="export-error" role="alert">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiError } from '../../api/client';
-import { get, patch, toApiError } from '../../api/client';
+import { get, patch, post, toApiError } from '../../api/client';
 import type { SerialDetail, Statuses } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
@@ -25,6 +25,10 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
   const [newStatus, setNewStatus] = useState('');
   const [statusNote, setStatusNote] = useState('');
   const [warrantyEnd, setWarrantyEnd] = useState('');
+  const [newNumber, setNewNumber] = useState('');
+  const [renumberReason, setRenumberReason] = useState('');
+  const [voidReason, setVoidReason] = useState('');
+  const [confirmingVoid, setConfirmingVoid] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const serial = detail.data?.serial;
@@ -36,20 +40,26 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
     }
   }, [serial]);
 
-  const apply = async (body: Record<string, unknown>) => {
+  /** Sends one change (an edit, a renumber, a void) with the version shown, and shows the answer. */
+  const apply = async (body: Record<string, unknown>, action: 'edit' | 'renumber' | 'void' = 'edit') => {
     if (!serial) return;
     setBusy(true);
     setError(null);
     try {
-      const updated = await patch<SerialDetail>(`/api/serials/${serialId}`, {
-        ...body,
-        version: serial.version,
-      });
+      const payload = { ...body, version: serial.version };
+      const updated =
+        action === 'edit'
+          ? await patch<SerialDetail>(`/api/serials/${serialId}`, payload)
+          : await post<SerialDetail>(`/api/serials/${serialId}/${action}`, payload);
       queryClient.setQueryData(['serial', serialId], updated);
       await queryClient.invalidateQueries({ queryKey: ['serials', updated.item.id] });
       await queryClient.invalidateQueries({ queryKey: ['stock', updated.item.id] });
       setNewStatus('');
       setStatusNote('');
+      setNewNumber('');
+      setRenumberReason('');
+      setVoidReason('');
+      setConfirmingVoid(false);
     } catch (err) {
       setError(toApiError(err));
       await detail.refetch();
@@ -61,6 +71,8 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
   const next = statuses.data?.statuses.find((s) => s.status === serial?.status)?.manualNext ?? [];
   // The return the unit is out on: its latest return in the history (a transfer since changes Used On).
   const latestReturn = detail.data?.history.findLast((h) => h.document?.type === 'return')?.document ?? null;
+  const voided = serial?.status === 'voided';
+  const voidEvent = voided ? detail.data?.history.findLast((h) => h.kind === 'voided') : undefined;
   const labelOf = (status: string | null) =>
     statuses.data?.statuses.find((s) => s.status === status)?.label ?? status ?? '';
 
@@ -116,6 +128,16 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
             <dt>Last changed</dt>
             <dd>{formatLocalDateTime(serial.updatedAt)}</dd>
           </dl>
+
+          {voided && (
+            <p className="notice" role="status">
+              Voided as entered in error
+              {voidEvent
+                ? ` on ${formatLocalDateTime(voidEvent.at)} by ${voidEvent.username ?? 'an unknown user'}: ${describeData(voidEvent.data)}`
+                : ''}
+              . It is left out of the grid, the counts and the lookup, and its number can be entered again.
+            </p>
+          )}
 
           <section aria-label="Condition Notes">
             <h3>Condition Notes</h3>
@@ -209,6 +231,85 @@ export function SerialDetailDialog({ serialId, onClose }: { serialId: number; on
               </div>
             </section>
           )}
+          {canManage && !voided && (
+            <section aria-label="Correct serial number">
+              <h3>Correct serial number</h3>
+              <div className="inline-form">
+                <input
+                  aria-label="Corrected serial number"
+                  placeholder={serial.serialNumber}
+                  value={newNumber}
+                  onChange={(e) => setNewNumber(e.target.value)}
+                />
+                <input
+                  placeholder="Why (kept in the history)"
+                  aria-label="Reason for correcting the serial number"
+                  value={renumberReason}
+                  onChange={(e) => setRenumberReason(e.target.value)}
+                />
+                <button
+                  type="button"
+                  disabled={busy || newNumber.trim() === '' || newNumber.trim() === serial.serialNumber}
+                  onClick={() =>
+                    void apply(
+                      { serialNumber: newNumber, ...(renumberReason.trim() && { reason: renumberReason }) },
+                      'renumber',
+                    )
+                  }
+                >
+                  Correct serial number
+                </button>
+              </div>
+              <p className="muted">
+                The history keeps the old and the new number; looking up the old number still finds this
+                serial.
+              </p>
+            </section>
+          )}
+
+          {canManage && serial.status === 'in_stock' && (
+            <section aria-label="Void serial">
+              <h3>Void serial</h3>
+              <p className="muted">
+                For a serial entered in error that nothing has touched since: it leaves the grid, the counts
+                and the lookup, its number can be entered again, and its history keeps the void.
+              </p>
+              <div className="inline-form">
+                <input
+                  placeholder="Why (kept in the history)"
+                  aria-label="Reason for voiding"
+                  value={voidReason}
+                  onChange={(e) => {
+                    setVoidReason(e.target.value);
+                    setConfirmingVoid(false);
+                  }}
+                />
+                {confirmingVoid ? (
+                  <>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={busy}
+                      onClick={() => void apply({ reason: voidReason }, 'void')}
+                    >
+                      Confirm: void {serial.serialNumber}
+                    </button>
+                    <button type="button" onClick={() => setConfirmingVoid(false)}>
+                      Cancel
+                    </button>
+                  </>
+                ) : (
+                  <button
+                    type="button"
+                    disabled={busy || voidReason.trim() === ''}
+                    onClick={() => setConfirmingVoid(true)}
+                  >
+                    Void serial
+                  </button>
+                )}
+              </div>
+            </section>
+          )}
           <FormError error={error} />
 
           <SerialCustomFieldsSection fields={detail.data.customFields} />
@@ -263,13 +364,21 @@ function describeData(data: Record<string, unknown> | null): string {
   const custom = describeCustomFieldData(data);
   if (custom !== null) return custom;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '(empty)');
-  if (typeof data['field'] === 'string') return `${text(data['old'])} → ${text(data['new'])}`;
+  if (typeof data['field'] === 'string') {
+    const change = `${text(data['old'])} → ${text(data['new'])}`;
+    return typeof data['reason'] === 'string' ? `${change} · ${data['reason']}` : change;
+  }
   if ('previousWarrantyEndDate' in data) {
     // A return's disposition: the unit is no longer the customer's.
     const cleared = 'customer and warranty cleared';
     return typeof data['note'] === 'string' ? `${data['note']} · ${cleared}` : cleared;
   }
   if (typeof data['note'] === 'string') return data['note'];
+  if (typeof data['reason'] === 'string') {
+    // A void: one reason for the whole batch it was part of.
+    const size = typeof data['batchSize'] === 'number' ? data['batchSize'] : 1;
+    return size > 1 ? `${data['reason']} · one of ${size} voided together` : data['reason'];
+  }
   if (typeof data['conditionNotes'] === 'string') return data['conditionNotes'];
   return '';
 }

@@ -46,6 +46,8 @@ const EVENT_LABELS: Record<string, string> = {
   scrapped: 'Scrapped after return',
   warranty_changed: 'Warranty corrected',
   custom_field_changed: 'Custom field changed',
+  voided: 'Voided (entered in error)',
+  renumbered: 'Serial number corrected',
 };
 
 export const formatEventKind = (kind: string) => EVENT_LABELS[kind] ?? kind.replace(/_/g, ' ');

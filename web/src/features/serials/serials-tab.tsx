@@ -16,6 +16,7 @@ import { useCan } from '../auth/session';
 import { StockSummaryLine, useStock } from '../items/stock-section';
 import { AddSerialDialog } from './add-serial-dialog';
 import { SerialDetailDialog } from './serial-detail-dialog';
+import { VoidSerialsDialog } from './void-serials-dialog';
 import { TransferDialog } from '../transfers/transfer-dialog';
 import { ExportButton } from './export-button';
 import { ImportButton } from '../imports/import-dialog';
@@ -129,6 +130,7 @@ export function SerialsTab({
   const [detailId, setDetailId] = useState<number | null>(openSerial?.serialId ?? null);
   const [adding, setAdding] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [voiding, setVoiding] = useState(false);
   // Keyed on the navigation, not the id: scanning the same serial again opens it again.
   const openId = openSerial?.serialId;
   const openKey = openSerial?.key;
@@ -178,7 +180,25 @@ export function SerialsTab({
     () => [
       col.display({
         id: 'select',
-        header: () => <span className="sr-only">Select</span>,
+        // Selects every serial loaded under the current filters (a mistaken batch to void, say).
+        header: () => (
+          <input
+            type="checkbox"
+            aria-label="Select all shown serials"
+            checked={rows.length > 0 && rows.every((r) => selected.has(r.id))}
+            onChange={(e) => {
+              const all = e.target.checked;
+              setSelected((prev) => {
+                const next = new Map(prev);
+                for (const r of rows) {
+                  if (all) next.set(r.id, r);
+                  else next.delete(r.id);
+                }
+                return next;
+              });
+            }}
+          />
+        ),
         cell: ({ row }) => (
           <input
             type="checkbox"
@@ -237,7 +257,7 @@ export function SerialsTab({
         }),
       ),
     ],
-    [selected, cfColumns],
+    [selected, cfColumns, rows],
   );
   // The grid's fixed columns (as in styles.css .grid-row, keep them in step) plus one per custom field shown.
   const cfGridStyle =
@@ -358,6 +378,16 @@ export function SerialsTab({
             Set field on selected{selected.size > 0 ? ` (${selected.size})` : ''}
           </button>
         )}
+        {canManage && (
+          <button
+            type="button"
+            disabled={selected.size === 0 || selectedList.some((s) => s.status !== 'in_stock')}
+            title="Void the selected serials as entered in error (In Stock serials nothing has touched since)"
+            onClick={() => setVoiding(true)}
+          >
+            Void{selected.size > 0 ? ` (${selected.size})` : ''}
+          </button>
+        )}
         {selected.size > 0 && (
           <button type="button" className="link-button" onClick={() => setSelected(new Map())}>
             Clear selection
@@ -419,6 +449,13 @@ export function SerialsTab({
           onChange={(e) => setText(e.target.value)}
         />
         <ExportButton item={item} filters={filters} cfOptions={cfOptions} disabled={awaitingCustomDays} />
+        <ExportButton
+          item={item}
+          filters={filters}
+          format="xlsx"
+          cfOptions={cfOptions}
+          disabled={awaitingCustomDays}
+        />
         <CustomFieldListControls fields={cfFields} options={cfOptionsRaw} onChange={setCfOptions} />
       </div>
       <FormError error={page.error} />
@@ -525,6 +562,13 @@ export function SerialsTab({
       />
       <AddSerialDialog item={item} open={adding} onOpenChange={setAdding} />
       {detailId !== null && <SerialDetailDialog serialId={detailId} onClose={closeDetail} />}
+      <VoidSerialsDialog
+        itemId={item.id}
+        serials={selectedList}
+        open={voiding}
+        onOpenChange={setVoiding}
+        onDone={() => setSelected(new Map())}
+      />
       <TransferDialog
         open={transferring}
         onOpenChange={setTransferring}

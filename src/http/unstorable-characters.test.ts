@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findNulCharacter } from './nul-characters.js';
+import { findUnstorableCharacter } from './unstorable-characters.js';
 
-describe('findNulCharacter', () => {
+const findNulCharacter = (value: unknown, root: string) => findUnstorableCharacter(value, root)?.field;
+
+describe('findUnstorableCharacter', () => {
   it('finds a NUL in a string value or a key, anywhere, and names where', () => {
     expect(findNulCharacter({ code: 'A1', name: 'Shelf' }, 'body')).toBeUndefined();
     expect(findNulCharacter({ code: 'A\u00001' }, 'body')).toBe('body.code');
@@ -19,5 +21,15 @@ describe('findNulCharacter', () => {
     let deep: unknown = 'bottom\u0000';
     for (let i = 0; i < 200_000; i++) deep = [deep];
     expect(findNulCharacter(deep, 'body')).toMatch(/^body(\.0)+$/);
+  });
+
+  it('finds half a surrogate pair, in a value or a key, and leaves whole pairs (emoji) alone', () => {
+    expect(findUnstorableCharacter({ serialNumber: 'x\ud800y' }, 'body')).toEqual({
+      field: 'body.serialNumber',
+      problem: 'lone_surrogate',
+    });
+    expect(findUnstorableCharacter({ name: 'a\udc00' }, 'body')?.problem).toBe('lone_surrogate');
+    expect(findUnstorableCharacter({ ['k\ud83d']: 1 }, 'body')?.field).toBe('body.k\\ud83d');
+    expect(findUnstorableCharacter({ name: 'Bike 🚲 Ärger' }, 'body')).toBeUndefined();
   });
 });
