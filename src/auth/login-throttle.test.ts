@@ -15,4 +15,9 @@ describe('throttleWaitSeconds', () => {
     expect(throttleWaitSeconds(40, start, limit, t0 + 59_900)).toBe(1);
     expect(throttleWaitSeconds(4, start, limit, t0 + 60_000)).toBe(1);
   });
+
+  it('never waits longer than the window when a parallel attempt that read the clock later started it', () => {
+    // This attempt read t0 - 5 ms; a racing one (another server) started the window at t0.
+    expect(throttleWaitSeconds(4, start, limit, t0 - 5)).toBe(60);
+  });
 });

@@ -23,5 +23,9 @@ export function throttleWaitSeconds(
   now: number,
 ): number {
   if (attempts <= limit.maxAttempts) return 0;
-  return Math.max(1, Math.ceil((Date.parse(windowStartedAt) + limit.windowMs - now) / 1000));
+  // A parallel attempt that read the clock after this one may have started the window (on another app
+  // server, or a millisecond later here): a window never starts after the attempt that counted in it, so
+  // the wait is never longer than the window.
+  const started = Math.min(Date.parse(windowStartedAt), now);
+  return Math.max(1, Math.ceil((started + limit.windowMs - now) / 1000));
 }
