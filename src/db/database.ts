@@ -1,17 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase,
-  type SqliteStatement,
-  type Transaction,
-} from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, type SqliteStatement, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
+import { SqliteRoutingDialect } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -42,6 +36,18 @@ export function openSqlite(file: string): SQLite.Database {
   return sqlite;
 }
 
+/**
+ * A connection for reads only, on a file openSqlite has opened (and so set to WAL): SQLite itself refuses any
+ * write on it.
+ */
+export function openSqliteReader(file: string): SQLite.Database {
+  const sqlite = new SQLite(file);
+  sqlite.pragma('query_only = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  return sqlite;
+}
+
 /** Statements with more bound parameters than this (bulk IN lists, multi-row inserts) are "bulk" ones. */
 const MAX_SMALL_PARAMETERS = 64;
 
@@ -61,11 +67,14 @@ type Row = Record<string, unknown>;
  */
 class ShapedStatement implements SqliteStatement {
   readonly reader: boolean;
+  /** The statement writes nothing (SQLite's own verdict); the reader connection runs only these. */
+  readonly readonly: boolean;
   private width = -1;
   private toRow: (values: unknown[]) => Row = () => ({});
 
   constructor(private readonly stmt: SQLite.Statement) {
     this.reader = stmt.reader;
+    this.readonly = stmt.readonly;
     if (this.reader) stmt.raw(true);
   }
 
@@ -135,16 +144,27 @@ const SCHEMA_CHANGE = /^\s*(create|alter|drop)\s/i;
  * - Bulk statements (many parameters: 1,000-row inserts, long IN lists) hold up to a few MB of native memory
  *   each and their SQL varies with the batch size, so only the last `maxBulk` of them are kept.
  * - A schema change (create, alter, drop) empties the cache, so no statement outlives the columns it read.
- * - The cache belongs to this one connection; statements are never shared between connections.
+ * - The cache belongs to this one connection; statements are never shared between connections. A schema
+ *   change made on another connection of the same file reaches this one through `clear()`.
  */
-export function withStatementCache(sqlite: SQLite.Database, max = 1000, maxBulk = 4): SqliteDatabase {
+export function withStatementCache(
+  sqlite: SQLite.Database,
+  max = 1000,
+  maxBulk = 4,
+  onSchemaChange: () => void = () => undefined,
+): SqliteDatabase & { clear(): void } {
   const small = new StatementLru(max);
   const bulk = new StatementLru(maxBulk);
   return {
+    clear() {
+      small.clear();
+      bulk.clear();
+    },
     prepare(sql) {
       if (SCHEMA_CHANGE.test(sql)) {
         small.clear();
         bulk.clear();
+        onSchemaChange();
       }
       const cache = parameterCountExceeds(sql, MAX_SMALL_PARAMETERS) ? bulk : small;
       const cached = cache.get(sql);
@@ -157,7 +177,10 @@ export function withStatementCache(sqlite: SQLite.Database, max = 1000, maxBulk 
       small.clear();
       bulk.clear();
       // Fold the WAL into the database file and empty it: a stopped server leaves one self-contained file.
-      if (sqlite.open && !sqlite.readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      // (The reader connection, query_only, leaves that to the writer.)
+      if (sqlite.open && !sqlite.readonly && !sqlite.pragma('query_only', { simple: true })) {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      }
       sqlite.close();
     },
   };
@@ -165,8 +188,12 @@ export function withStatementCache(sqlite: SQLite.Database, max = 1000, maxBulk 
 
 export function createDatabase(config: DatabaseConfig): Database {
   if (config.kind === 'sqlite') {
-    const sqlite = withStatementCache(openSqlite(config.file));
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // A second connection for reads outside transactions (see sqlite-driver.ts); an in-memory database is
+    // private to its connection, so it has only the one.
+    let reader: ReturnType<typeof withStatementCache> | null = null;
+    const writer = withStatementCache(openSqlite(config.file), 1000, 4, () => reader?.clear());
+    if (config.file !== ':memory:') reader = withStatementCache(openSqliteReader(config.file));
+    const db = new Kysely<DB>({ dialect: new SqliteRoutingDialect({ writer, reader }) });
     return { db, dialect: 'sqlite', file: config.file, destroy: () => db.destroy() };
   }
   // No connection timeout: under load a request waits its turn for a pooled connection rather than fail;

@@ -26,9 +26,7 @@ export async function commitImportInTx(
     updated_at: at,
   });
   if (!mine) throw conflict('IMPORT_NOT_STAGED', `Import #${imp.number} is no longer waiting for commit.`);
-  const itemIds = (await importsRepository.stagedItemIds(tx, id))
-    .map((r) => r.item_id!)
-    .sort((a, b) => a - b);
+  const itemIds = (await importsRepository.stagedItemIds(tx, id)).map((r) => r.item_id).sort((a, b) => a - b);
   for (const itemId of itemIds) {
     if (!(await itemsRepository.lockIfTracked(tx, itemId))) {
       const item = await itemsRepository.findById(tx, itemId);
@@ -38,12 +36,6 @@ export async function commitImportInTx(
       );
     }
   }
-  if ((await importsRepository.countInactiveLocations(tx, id)) > 0) {
-    throw conflict(
-      'DATA_CHANGED',
-      'A location of this import was deactivated after the dry run. Nothing was imported.',
-    );
-  }
   const staged = imp.columns ? (JSON.parse(imp.columns) as { defaults?: string }) : {};
   if (staged.defaults !== (await defaultsFingerprint(tx, id))) {
     throw conflict(
@@ -51,20 +43,11 @@ export async function commitImportInTx(
       "An item's Default Serial Q&A or required custom fields changed after the dry run. Nothing was imported; import the file again.",
     );
   }
-  const existing = await importsRepository.existingNow(tx, id, 20);
-  if (existing.length > 0) {
-    throw conflict(
-      'DATA_CHANGED',
-      `${existing.length === 20 ? 'Some' : existing.length} serial(s) of this import were created by someone else after the dry run. Nothing was imported; import the file again for a new dry run.`,
-      existing.map((e) => ({
-        field: `line ${e.line}`,
-        code: 'already_exists',
-        message: `Serial ${e.serial_number} exists now.`,
-      })),
-    );
-  }
-  // Slices of the same transaction: memory stays flat, the event loop breathes between them and
-  // the import view can show how far the commit is.
+  // Slices of the same transaction, each a few bounded statements: memory stays flat, the event loop
+  // breathes between them (on SQLite reads go on meanwhile, on the reader connection) and the import view
+  // can show how far the commit is. Each slice checks its rows again, writes their serials, history, custom
+  // values and counts, and deletes their staging rows, so the staging is gone exactly when the serials exist:
+  // a crash at any moment rolls back to the dry run, whole.
   const params = {
     importId: imp.id,
     number: imp.number,
@@ -72,20 +55,40 @@ export async function commitImportInTx(
     at,
     today: todayIso(),
   };
+  const counts = new CountDeltas();
   let created = 0;
   let after: StagingKey | null = null;
   for (;;) {
     const upTo = await importsRepository.sliceEnd(tx, id, after, commitSlice);
+    const slice = { after, upTo };
+    if ((await importsRepository.countInactiveLocations(tx, id, slice)) > 0) {
+      throw conflict(
+        'DATA_CHANGED',
+        'A location of this import was deactivated after the dry run. Nothing was imported.',
+      );
+    }
+    const existing = await importsRepository.existingNow(tx, id, slice, 20);
+    if (existing.length > 0) {
+      throw conflict(
+        'DATA_CHANGED',
+        `${existing.length === 20 ? 'Some' : existing.length} serial(s) of this import were created by someone else after the dry run. Nothing was imported; import the file again for a new dry run.`,
+        existing.map((e) => ({
+          field: `line ${e.line}`,
+          code: 'already_exists',
+          message: `Serial ${e.serial_number} exists now.`,
+        })),
+      );
+    }
     created += await importsRepository.insertSliceFromStaging(tx, params, after, upTo);
+    await importsRepository.insertCustomValuesFromStaging(tx, id, slice);
+    for (const c of await importsRepository.stagedCounts(tx, id, slice)) {
+      counts.add(c.item_id, c.location_id, c.status, Number(c.count));
+    }
+    await importsRepository.deleteStagingSlice(tx, id, slice);
     onProgress(created);
     if (upTo === null) break;
     after = upTo;
     await new Promise((resolve) => setImmediate(resolve));
-  }
-  await importsRepository.insertCustomValuesFromStaging(tx, id);
-  const counts = new CountDeltas();
-  for (const c of await importsRepository.stagedCounts(tx, id)) {
-    counts.add(c.item_id!, c.location_id!, c.status!, Number(c.count));
   }
   await counts.apply(tx);
   await importsRepository.updateIfStatus(tx, id, 'committed', {

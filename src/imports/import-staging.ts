@@ -415,7 +415,7 @@ export async function stageFile(db: Db, target: StagingTarget, source: Readable)
  * fields are required: the dry run's missing-value check holds only while both stay as they were.
  */
 export async function defaultsFingerprint(db: Executor, importId: number): Promise<string> {
-  const itemIds = (await importsRepository.stagedItemIds(db, importId)).map((r) => r.item_id!);
+  const itemIds = (await importsRepository.stagedItemIds(db, importId)).map((r) => r.item_id);
   const hash = createHash('sha256');
   const required = new Set<number>();
   for (let i = 0; i < itemIds.length; i += 500) {

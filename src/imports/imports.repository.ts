@@ -27,6 +27,25 @@ const SQLITE_TUPLE = `(${STAGING_COLUMNS.map(() => '?').join(', ')})`;
 /** A staged row's (item id, serial number): the commit's order and slice boundaries. */
 export type StagingKey = [number, string];
 
+/** The staged rows with keys in (after, upTo]; null ends are open. */
+export interface StagingSlice {
+  after: StagingKey | null;
+  upTo: StagingKey | null;
+}
+
+/** The SQL condition of a slice on the staging index; `prefix` is a table alias with its dot, or ''. */
+function sliceRange(prefix: string, slice: StagingSlice) {
+  const key = sql.raw(`(${prefix}item_id, ${prefix}serial_number)`);
+  const { after, upTo } = slice;
+  return sql.join(
+    [
+      after ? sql`${key} > (${after[0]}, ${after[1]})` : sql`1 = 1`,
+      upTo ? sql`${key} <= (${upTo[0]}, ${upTo[1]})` : sql`1 = 1`,
+    ],
+    sql` and `,
+  );
+}
+
 export type ImportRow = NonNullable<Awaited<ReturnType<typeof importsRepository.findById>>>;
 export type ImportErrorRow = Awaited<ReturnType<typeof importsRepository.listErrors>>[number];
 
@@ -240,43 +259,48 @@ export const importsRepository = {
       .execute();
   },
 
-  stagedItemIds(db: Executor, importId: number) {
-    return db
-      .selectFrom('import_rows')
-      .select('item_id')
-      .distinct()
-      .where('import_id', '=', importId)
-      .where('item_id', 'is not', null)
-      .execute();
+  /**
+   * The distinct items of an import's staged rows, ascending. One index seek per item on (import_id,
+   * item_id, serial_number), so a million staged rows of a few items cost a few lookups, not a scan.
+   */
+  async stagedItemIds(db: Executor, importId: number): Promise<{ item_id: number }[]> {
+    const ids: { item_id: number }[] = [];
+    let after = 0;
+    for (;;) {
+      const row = await db
+        .selectFrom('import_rows')
+        .select('item_id')
+        .where('import_id', '=', importId)
+        .where('item_id', '>', after)
+        .orderBy('item_id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!row?.item_id) return ids;
+      ids.push({ item_id: row.item_id });
+      after = row.item_id;
+    }
   },
 
-  /** Staged rows whose location has been deactivated since the dry run. */
-  async countInactiveLocations(db: Executor, importId: number): Promise<number> {
-    const row = await db
-      .selectFrom('import_rows as r')
-      .innerJoin('locations as l', 'l.id', 'r.location_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('r.import_id', '=', importId)
-      .where('l.active', '<>', 1)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  /** Staged rows of one slice whose location has been deactivated since the dry run. */
+  async countInactiveLocations(db: Executor, importId: number, slice: StagingSlice): Promise<number> {
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n
+      from import_rows r
+      join locations l on l.id = r.location_id
+      where r.import_id = ${importId} and ${sliceRange('r.', slice)} and l.active <> 1`.execute(db);
+    return Number(rows[0]?.n ?? 0);
   },
 
-  /** Staged serial numbers that exist by now (created by someone else since the dry run). */
-  existingNow(db: Executor, importId: number, limit: number) {
-    return db
-      .selectFrom('import_rows as r')
-      .innerJoin('serials as s', (j) =>
-        j
-          .onRef('s.item_id', '=', 'r.item_id')
-          .onRef('s.serial_number', '=', 'r.serial_number')
-          .on('s.void_key', '=', 0),
-      )
-      .select(['r.line', 's.serial_number'])
-      .where('r.import_id', '=', importId)
-      .orderBy('r.line')
-      .limit(limit)
-      .execute();
+  /** Staged serial numbers of one slice that exist by now (created by someone else since the dry run). */
+  async existingNow(db: Executor, importId: number, slice: StagingSlice, limit: number) {
+    const { rows } = await sql<{ line: number; serial_number: string }>`
+      select r.line, s.serial_number
+      from import_rows r
+      join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number and s.void_key = 0
+      where r.import_id = ${importId} and ${sliceRange('r.', slice)}
+      order by r.line
+      limit ${limit}`.execute(db);
+    return rows;
   },
 
   /**
@@ -315,16 +339,7 @@ export const importsRepository = {
     after: StagingKey | null,
     upTo: StagingKey | null,
   ): Promise<number> {
-    const range = (prefix: string) => {
-      const key = sql.raw(`(${prefix}item_id, ${prefix}serial_number)`);
-      return sql.join(
-        [
-          after ? sql`${key} > (${after[0]}, ${after[1]})` : sql`1 = 1`,
-          upTo ? sql`${key} <= (${upTo[0]}, ${upTo[1]})` : sql`1 = 1`,
-        ],
-        sql` and `,
-      );
-    };
+    const range = (prefix: string) => sliceRange(prefix, { after, upTo });
     const result = await sql`
       insert into serials (item_id, serial_number, status, location_id, warranty_end_date, date_received,
         condition_notes, source_document_type, source_document_number, version,
@@ -347,15 +362,17 @@ export const importsRepository = {
     return Number(result.numAffectedRows ?? 0);
   },
 
-  /** The file's custom values, then the items' Default Serial Q&A where the file gave none. */
-  async insertCustomValuesFromStaging(db: Executor, importId: number): Promise<void> {
+  /**
+   * One slice's custom values: the file's, then the items' Default Serial Q&A where the file gave none.
+   */
+  async insertCustomValuesFromStaging(db: Executor, importId: number, slice: StagingSlice): Promise<void> {
     await sql`
       insert into serial_custom_values (serial_id, field_id, value)
       select s.id, v.field_id, v.value
-      from import_row_values v
-      join import_rows r on r.import_id = v.import_id and r.line = v.line
+      from import_rows r
+      join import_row_values v on v.import_id = r.import_id and v.line = r.line
       join serials s on s.item_id = r.item_id and s.serial_number = r.serial_number and s.void_key = 0
-      where v.import_id = ${importId}`.execute(db);
+      where r.import_id = ${importId} and ${sliceRange('r.', slice)}`.execute(db);
     await sql`
       insert into serial_custom_values (serial_id, field_id, value)
       select s.id, d.field_id, d.value
@@ -364,26 +381,57 @@ export const importsRepository = {
       join items i on i.id = r.item_id
       join item_custom_defaults d on d.item_id = r.item_id
       join custom_field_definitions f on f.id = d.field_id and f.part_type_id = i.part_type_id
-      where r.import_id = ${importId}
+      where r.import_id = ${importId} and ${sliceRange('r.', slice)}
         and not exists (
           select 1 from import_row_values v
           where v.import_id = r.import_id and v.line = r.line and v.field_id = d.field_id
         )`.execute(db);
   },
 
-  stagedCounts(db: Executor, importId: number) {
-    return db
-      .selectFrom('import_rows')
-      .select((eb) => ['item_id', 'location_id', 'status', eb.fn.countAll<number>().as('count')])
-      .where('import_id', '=', importId)
-      .groupBy(['item_id', 'location_id', 'status'])
-      .execute();
+  /** How many serials one slice adds per item, location and status (the counters' deltas). */
+  async stagedCounts(db: Executor, importId: number, slice: StagingSlice) {
+    const { rows } = await sql<{ item_id: number; location_id: number; status: string; count: number }>`
+      select item_id, location_id, status, count(*) as count
+      from import_rows
+      where import_id = ${importId} and ${sliceRange('', slice)}
+      group by item_id, location_id, status`.execute(db);
+    return rows;
   },
 
-  /** Drops an import's staging data; the serials (or nothing) remain. */
-  async deleteStaging(db: Executor, importId: number): Promise<void> {
-    await db.deleteFrom('import_row_values').where('import_id', '=', importId).execute();
-    await db.deleteFrom('import_rows').where('import_id', '=', importId).execute();
+  /** Deletes one slice of staged rows and their values. */
+  async deleteStagingSlice(db: Executor, importId: number, slice: StagingSlice): Promise<void> {
+    await sql`
+      delete from import_row_values
+      where import_id = ${importId} and line in (
+        select line from import_rows where import_id = ${importId} and ${sliceRange('', slice)}
+      )`.execute(db);
+    await sql`delete from import_rows where import_id = ${importId} and ${sliceRange('', slice)}`.execute(db);
+  },
+
+  /**
+   * Drops an import's staging data, `size` rows per statement with the event loop free in between (on SQLite
+   * one statement over a million rows would hold the server for seconds). Each slice commits by itself: a
+   * crash part way leaves the rest for the sweep of finished imports (`withLeftoverStaging`).
+   */
+  async deleteStaging(db: Executor, importId: number, size = 5_000): Promise<void> {
+    for (;;) {
+      const upTo = await importsRepository.sliceEnd(db, importId, null, size);
+      await this.deleteStagingSlice(db, importId, { after: null, upTo });
+      if (upTo === null) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  },
+
+  /** Finished imports (committed, failed, cancelled) that still have staging rows: a crash cut their cleanup. */
+  async withLeftoverStaging(db: Executor): Promise<{ id: number }[]> {
+    return db
+      .selectFrom('imports as i')
+      .select('i.id')
+      .where('i.status', 'in', ['committed', 'failed', 'cancelled'])
+      .where((eb) =>
+        eb.exists(eb.selectFrom('import_rows as r').select('r.line').whereRef('r.import_id', '=', 'i.id')),
+      )
+      .execute();
   },
 
   async deleteErrors(db: Executor, importId: number): Promise<void> {

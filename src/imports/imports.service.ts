@@ -21,6 +21,7 @@ import {
 import { importsRepository, isPostgres, type ImportRow } from './imports.repository.js';
 import { buildReport, toImportError } from './import-report.js';
 import { commitImportInTx } from './import-commit.js';
+import { inTransaction } from '../db/transaction.js';
 import { escapeFormula, toCsvLines } from '../serial-export/serial-csv.js';
 import type { CsvExport } from '../serial-export/serial-export.service.js';
 import type { createImportBody, importViewSchema, inspectResultSchema } from './imports.schemas.js';
@@ -34,8 +35,12 @@ const REPORT_ERRORS = 200;
 const STALE_UPLOAD_MS = 15 * 60 * 1000;
 /** A dry run left uncommitted this long is cancelled and its staging rows dropped. */
 const STALE_DRY_RUN_MS = 7 * 24 * 60 * 60 * 1000;
-/** Serials per INSERT … SELECT of a commit. */
-const COMMIT_SLICE = 50_000;
+/**
+ * Staged rows per slice of a commit. better-sqlite3 runs each statement on the event loop, so on SQLite a
+ * slice must stay short enough for other requests to be answered between slices (bench/import.ts measures
+ * /api/health during a commit); PostgreSQL statements run on the server and only the round trips count.
+ */
+const COMMIT_SLICE = { sqlite: 5_000, postgres: 50_000 };
 /** Error rows read per page of the errors CSV (whole lines, so a page may run a little longer). */
 const ERRORS_CSV_PAGE = 2000;
 /**
@@ -73,7 +78,7 @@ function drain(source: Readable): Promise<void> {
 }
 
 export function createImportsService(db: Db, options: { commitSlice?: number } = {}) {
-  const commitSlice = options.commitSlice ?? COMMIT_SLICE;
+  const commitSlice = options.commitSlice ?? (isPostgres(db) ? COMMIT_SLICE.postgres : COMMIT_SLICE.sqlite);
   /** Serials written so far by the commits running in this process (invisible to others until the end). */
   const committing = new Map<number, number>();
   /**
@@ -334,14 +339,16 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       committingViews.set(id, await toView(imp));
       committing.set(id, 0);
       try {
-        await db.transaction().execute((tx) =>
-          commitImportInTx(tx, imp, {
+        // A deadlock victim or serialization failure is re-run whole (its progress starts again at 0).
+        await inTransaction(db, (tx) => {
+          committing.set(id, 0);
+          return commitImportInTx(tx, imp, {
             principal,
             at,
             slice: commitSlice,
             onProgress: (written) => committing.set(id, written),
-          }),
-        );
+          });
+        });
       } catch (err) {
         committing.delete(id);
         committingViews.delete(id);
@@ -355,8 +362,6 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       }
       committing.delete(id);
       committingViews.delete(id);
-      // The serials are the record now; the staging rows only cost space.
-      await importsRepository.deleteStaging(db, id);
       return toView(await requireImport(id));
     },
 
@@ -381,7 +386,8 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
      * Run when a server starts, so an upload cut off by a crash does not show "Uploading" until the next
      * import sweeps. On SQLite no other server exists: only the CLI's live upload (quiet for milliseconds)
      * is spared. On PostgreSQL another live server may be receiving an upload slowly, so only the usual
-     * staleness counts there. A commit needs no cleanup: it is one transaction, which a crash rolls back.
+     * staleness counts there. A commit needs no cleanup: it is one transaction, which a crash rolls back; the
+     * staging of an import cancelled or failed just before a crash goes too.
      */
     async cleanupAtStart(now = Date.now()): Promise<void> {
       await service.cleanupStale(now);
@@ -404,6 +410,11 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
         ).map((r) => ({ id: r.id, from: 'staged', to: 'cancelled' as const })),
       ];
       for (const s of stale) await retire(s.id, s.from, s.to);
+      // Cancelled and failed imports drop their staging after the status change; a crash in between leaves
+      // rows nothing will read again. (A commit deletes its staging inside its own transaction.)
+      for (const leftover of await importsRepository.withLeftoverStaging(db)) {
+        await importsRepository.deleteStaging(db, leftover.id);
+      }
     },
 
     async idByNumber(number: string): Promise<number | null> {
