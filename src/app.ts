@@ -61,6 +61,7 @@ import { handleError, sendProblem } from './http/problem.js';
 import { finishOpenApiDocument, type OpenApiDocument } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
 import { requestIdFor } from './http/request-id.js';
+import { closeOnlyIdleConnections } from './http/graceful-shutdown.js';
 
 /** The composition root: database → services. The HTTP app, the CLI and the tests all use these. */
 export function createServices(database: Database, config: Pick<AppConfig, 'sessionTtlHours'>) {
@@ -109,6 +110,7 @@ export async function buildApp(
     // Close keep-alive connections that are idle when the server starts closing (see graceful-shutdown.ts).
     forceCloseConnections: 'idle',
   });
+  closeOnlyIdleConnections(app.server);
   const addMethodNotAllowedRoutes = collectRoutesForMethodNotAllowed(app);
   registerStrictJsonParser(app);
   app.setValidatorCompiler(validatorCompiler);

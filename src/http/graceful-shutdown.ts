@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 export interface ShutdownOptions {
@@ -13,6 +15,38 @@ export interface ShutdownOptions {
  * keep-alive timeout, so idle ones are closed again every 100 ms. A second signal (npm forwards the one its
  * process group already got) changes nothing.
  */
+/**
+ * Node's closeIdleConnections() (called by server.close(), by Fastify's forceCloseConnections: 'idle' and by
+ * the sweep below) counts a connection as idle once its response has called end(), even while most of a big
+ * answer (a 300-label PDF) still waits in the socket's queue for a slow client: destroying it then cuts the
+ * download ("aborted"). This replaces it on the given server with one that closes a connection only when no
+ * request is in flight on it, nothing is queued to write, and no new request has started arriving since its
+ * last response closed. Install before the server accepts connections.
+ */
+export function closeOnlyIdleConnections(server: Server): void {
+  const sockets = new Map<Socket, { inFlight: number; bytesReadAtRest: number }>();
+  server.on('connection', (socket: Socket) => {
+    sockets.set(socket, { inFlight: 0, bytesReadAtRest: 0 });
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const state = sockets.get(req.socket);
+    if (!state) return;
+    state.inFlight += 1;
+    res.once('close', () => {
+      state.inFlight -= 1;
+      state.bytesReadAtRest = req.socket.bytesRead;
+    });
+  });
+  server.closeIdleConnections = () => {
+    for (const [socket, state] of sockets) {
+      const idle =
+        state.inFlight === 0 && socket.writableLength === 0 && socket.bytesRead === state.bytesReadAtRest;
+      if (idle) socket.destroy();
+    }
+  };
+}
+
 /** Returns a function that removes the signal handlers again. */
 export function closeOnSignals(app: FastifyInstance, options: ShutdownOptions = {}): () => void {
   const { deadlineMs = 8000, exit = (code) => process.exit(code) } = options;
