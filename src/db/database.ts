@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type SqliteDatabase, type SqliteStatement, typ
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteRoutingDialect } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,6 +19,8 @@ export interface Database {
   dialect: Dialect;
   /** The SQLite file path, when the database is SQLite. */
   file?: string;
+  /** SQLite files: the worker that checkpoints the WAL (sqlite-checkpointer.ts). */
+  checkpointer?: SqliteCheckpointer;
   destroy(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ export function openSqlite(file: string): SQLite.Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('cache_size = -16384');
   return sqlite;
 }
 
@@ -191,10 +194,27 @@ export function createDatabase(config: DatabaseConfig): Database {
     // A second connection for reads outside transactions (see sqlite-driver.ts); an in-memory database is
     // private to its connection, so it has only the one.
     let reader: ReturnType<typeof withStatementCache> | null = null;
-    const writer = withStatementCache(openSqlite(config.file), 1000, 4, () => reader?.clear());
-    if (config.file !== ':memory:') reader = withStatementCache(openSqliteReader(config.file));
+    const sqlite = openSqlite(config.file);
+    const writer = withStatementCache(sqlite, 1000, 4, () => reader?.clear());
+    let checkpointer: ReturnType<typeof startSqliteCheckpointer> | null = null;
+    if (config.file !== ':memory:') {
+      reader = withStatementCache(openSqliteReader(config.file));
+      // Checkpoints off the event loop (sqlite-checkpointer.ts); should the worker fail, the writer checkpoints
+      // again itself rather than let the WAL grow.
+      sqlite.pragma('wal_autocheckpoint = 0');
+      sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      checkpointer = startSqliteCheckpointer(config.file, {
+        onFailure: () => {
+          if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+        },
+      });
+    }
     const db = new Kysely<DB>({ dialect: new SqliteRoutingDialect({ writer, reader }) });
-    return { db, dialect: 'sqlite', file: config.file, destroy: () => db.destroy() };
+    const destroy = async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    };
+    return { db, dialect: 'sqlite', file: config.file, destroy, checkpointer: checkpointer ?? undefined };
   }
   // No connection timeout: under load a request waits its turn for a pooled connection rather than fail;
   // a database that is down refuses at once, and /api/health bounds its own wait.

@@ -8,20 +8,55 @@ export function toImportError(e: ImportErrorRow) {
   return { line: e.line, column: e.column_name, code: e.code, message: e.message, value: e.value ?? null };
 }
 
+/** What a staged import's rows and errors say; they never change while it stays staged. */
+export type StagedTotals = Awaited<ReturnType<typeof stagedTotals>>;
+
+/**
+ * The grouping queries over every staged row and error: at 1,000,000 rows a second of synchronous SQLite on
+ * the event loop, so the service keeps their answer per staged import (see StagedTotalsCache).
+ */
+export async function stagedTotals(db: Db, importId: number, maxErrors: number) {
+  const [byCode, errors, effectRows] = await Promise.all([
+    importsRepository.errorsByCode(db, importId),
+    importsRepository.listErrors(db, importId, 0, maxErrors),
+    importsRepository.stagedEffect(db, importId),
+  ]);
+  return { byCode, errors, effectRows };
+}
+
+/**
+ * Staged totals by import, computed once per staged import and app server. The key holds `updated_at`, which
+ * every change of an import's status or staging moves, so a stale entry is never read.
+ */
+export class StagedTotalsCache {
+  private readonly entries = new Map<string, Promise<StagedTotals>>();
+  constructor(private readonly max = 16) {}
+
+  get(db: Db, imp: ImportRow, maxErrors: number): Promise<StagedTotals> {
+    const key = `${imp.id}|${imp.updated_at}|${maxErrors}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = stagedTotals(db, imp.id, maxErrors);
+      entry.catch(() => this.entries.delete(key));
+      this.entries.set(key, entry);
+      while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return entry;
+  }
+}
+
 /**
  * The dry run of a staged import: error totals and the first errors, and what the error-free rows add per
- * item and location against quantity on hand (which an import never changes).
+ * item and location against quantity on hand (which an import never changes). Quantities on hand and serials
+ * present are read now; the staged totals may come from the cache.
  */
 export async function buildReport(
   db: Db,
   imp: ImportRow,
   maxErrors: number,
+  totals?: StagedTotals,
 ): Promise<NonNullable<ImportView['report']>> {
-  const [byCode, errors, effectRows] = await Promise.all([
-    importsRepository.errorsByCode(db, imp.id),
-    importsRepository.listErrors(db, imp.id, 0, maxErrors),
-    importsRepository.stagedEffect(db, imp.id),
-  ]);
+  const { byCode, errors, effectRows } = totals ?? (await stagedTotals(db, imp.id, maxErrors));
   const pairs = new Map<string, { itemId: number; locationId: number; adding: Record<string, number> }>();
   for (const r of effectRows) {
     const key = `${r.item_id}|${r.location_id}`;

@@ -19,7 +19,7 @@ import {
   type ImportFormat,
 } from './import-staging.js';
 import { importsRepository, isPostgres, type ImportRow } from './imports.repository.js';
-import { buildReport, toImportError } from './import-report.js';
+import { buildReport, StagedTotalsCache, toImportError } from './import-report.js';
 import { commitImportInTx } from './import-commit.js';
 import { inTransaction } from '../db/transaction.js';
 import { escapeFormula, toCsvLines } from '../serial-export/serial-csv.js';
@@ -86,6 +86,7 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
    * holds the one connection, so a progress poll must not need the database.
    */
   const committingViews = new Map<number, ImportView>();
+  const totalsCache = new StagedTotalsCache();
   /** Uploads this process is receiving right now: alive whatever their updated_at says. */
   const uploadingHere = new Set<number>();
   /**
@@ -132,7 +133,10 @@ export function createImportsService(db: Db, options: { commitSlice?: number } =
       serialsCreated: imp.serials_created,
       createdAt: imp.created_at,
       committedAt: imp.committed_at,
-      report: imp.status === 'staged' ? await buildReport(db, imp, REPORT_ERRORS) : null,
+      report:
+        imp.status === 'staged'
+          ? await buildReport(db, imp, REPORT_ERRORS, await totalsCache.get(db, imp, REPORT_ERRORS))
+          : null,
     };
   }
 
