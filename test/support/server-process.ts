@@ -89,7 +89,8 @@ export async function startProcess(
     SERIALTRACK_DB_FILE: dbFile,
     LOG_LEVEL: 'info',
   };
-  delete env['DATABASE_URL'];
+  // The SQLite file given, unless the caller points the server at PostgreSQL.
+  if (!options.env?.['DATABASE_URL']) delete env['DATABASE_URL'];
   const child = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
     env,
