@@ -18,11 +18,7 @@ const SECTIONS: { key: Exclude<keyof Review, 'lines'>; title: string }[] = [
 const status = (s: ReviewSerial) => (s.status ? statusLabel(s.status) : '');
 
 /** Every line and every serial of the review as CSV rows, cells escaped against spreadsheet formulas. */
-export function reviewCsv(
-  count: CountView,
-  review: Review,
-  bom: boolean,
-): CsvExport {
+export function reviewCsv(count: CountView, review: Review, bom: boolean): CsvExport {
   const rows: string[][] = [
     [
       'Count',
