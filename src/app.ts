@@ -48,6 +48,9 @@ import { createImportsService } from './imports/imports.service.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
 import { createSerialExportService } from './serial-export/serial-export.service.js';
 import { registerSerialExportRoutes } from './serial-export/serial-export.routes.js';
+import { createCountsService } from './counts/counts.service.js';
+import { createCountReconcileService } from './counts/count-reconcile.service.js';
+import { registerCountsRoutes } from './counts/counts.routes.js';
 import { registerAuthHooks, sessionCookieName } from './http/auth-hooks.js';
 import { registerUnstorableCharacterCheck } from './http/unstorable-characters.js';
 import { registerRequestLimits } from './http/request-limits.js';
@@ -90,6 +93,8 @@ export function createServices(database: Database, config: Pick<AppConfig, 'sess
     serialCustomValues: createSerialCustomValuesService(db),
     imports: createImportsService(db),
     serialExport: createSerialExportService(db),
+    counts: createCountsService(db),
+    countReconcile: createCountReconcileService(db),
   };
 }
 
@@ -206,6 +211,7 @@ export async function buildApp(
   registerCustomFieldsRoutes(app, services);
   await registerImportsRoutes(app, services);
   registerSerialExportRoutes(app, services);
+  registerCountsRoutes(app, services);
   registerDocumentsRoutes(app, database);
   addMethodNotAllowedRoutes();
   return app;

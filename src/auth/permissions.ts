@@ -4,6 +4,7 @@ export const PERMISSIONS = {
   INV_MANAGE_SERIALS: 'Turn Track Serials on or off; add, import, edit serials',
   INV_TRANSFER: 'Transfer serials between locations',
   INV_ADJUST_STOCK: 'Adjust quantity on hand with a reason',
+  INV_COUNT: 'Start stock counts and scan serials into them (reconciling needs INV_MANAGE_SERIALS)',
   PARTNERS_MANAGE: 'Create and edit suppliers and customers',
   PO_MANAGE: 'Create, open and close purchase orders',
   PO_RECEIVE: 'Receive purchase orders (creates stock and serials)',
@@ -38,6 +39,7 @@ export const BUILT_IN_ROLES: BuiltInRole[] = [
       'INV_MANAGE_SERIALS',
       'INV_TRANSFER',
       'INV_ADJUST_STOCK',
+      'INV_COUNT',
       'PARTNERS_MANAGE',
       'PO_MANAGE',
       'PO_RECEIVE',
@@ -51,6 +53,7 @@ export const BUILT_IN_ROLES: BuiltInRole[] = [
     permissions: [
       'INV_VIEW',
       'INV_TRANSFER',
+      'INV_COUNT',
       'PARTNERS_MANAGE',
       'PO_RECEIVE',
       'SALES_MANAGE',

@@ -33,6 +33,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0010-serial-corrections', 'Success'],
       ['0011-money-bigint', 'Success'],
       ['0012-sign-in-throttle', 'Success'],
+      ['0013-counts', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

@@ -12,6 +12,7 @@ import { migration0009ReturnLinesBySerial } from './migrations/0009-return-lines
 import { migration0010SerialCorrections } from './migrations/0010-serial-corrections.js';
 import { migration0011MoneyBigint } from './migrations/0011-money-bigint.js';
 import { migration0012SignInThrottle } from './migrations/0012-sign-in-throttle.js';
+import { migration0013Counts } from './migrations/0013-counts.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -28,6 +29,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0010-serial-corrections': migration0010SerialCorrections(database.dialect),
     '0011-money-bigint': migration0011MoneyBigint(database.dialect),
     '0012-sign-in-throttle': migration0012SignInThrottle(),
+    '0013-counts': migration0013Counts(database.dialect),
   };
 }
 

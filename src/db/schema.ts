@@ -44,6 +44,11 @@ export interface DB {
   custom_field_definitions: CustomFieldDefinitionsTable;
   serial_custom_values: SerialCustomValuesTable;
   item_custom_defaults: ItemCustomDefaultsTable;
+  counts: CountsTable;
+  count_locations: CountLocationsTable;
+  count_items: CountItemsTable;
+  count_entries: CountEntriesTable;
+  count_scans: CountScansTable;
 }
 
 export interface UsersTable {
@@ -416,6 +421,62 @@ export interface ImportErrorsTable {
   message: string;
   /** The cell as the file had it (null for a whole-row error). */
   value?: string | null;
+}
+
+/** A stocktake (cycle count) document, CNT-000001. */
+export interface CountsTable {
+  id: Generated<number>;
+  number: string;
+  /** open, closed */
+  status: string;
+  note: string;
+  /** 1 when the count covers every item; else only the items in count_items. */
+  all_items: number;
+  created_by: number;
+  created_at: string;
+  closed_by: number | null;
+  closed_at: string | null;
+  /** JSON: what the reconcile did and what it skipped, and why. */
+  result: string | null;
+}
+
+export interface CountLocationsTable {
+  count_id: number;
+  location_id: number;
+}
+
+export interface CountItemsTable {
+  count_id: number;
+  item_id: number;
+}
+
+/** One found unit per count: `serial_key` is `s:<serial id>` or `u:<text>` (unknown), unique per count. */
+export interface CountEntriesTable {
+  id: Generated<number>;
+  count_id: number;
+  serial_key: string;
+  serial_id: number | null;
+  serial_number: string;
+  /** Where it was found. */
+  location_id: number;
+  /** expected, misplaced, not_in_stock, missing, unknown */
+  result: string;
+  recorded_location_id: number | null;
+  recorded_status: string | null;
+  user_id: number;
+  at: string;
+}
+
+/** Every scan as it happened, duplicates included. */
+export interface CountScansTable {
+  id: Generated<number>;
+  count_id: number;
+  scanned_text: string;
+  serial_id: number | null;
+  location_id: number;
+  result: string;
+  user_id: number;
+  at: string;
 }
 
 export type SerialRow = Selectable<SerialsTable>;

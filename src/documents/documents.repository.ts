@@ -43,6 +43,14 @@ export const documentsRepository = {
           .executeTakeFirst();
         return row ?? null;
       }
+      case 'count': {
+        const row = await db
+          .selectFrom('counts')
+          .select('id')
+          .where('number', '=', number)
+          .executeTakeFirst();
+        return row ?? null;
+      }
       default:
         return null;
     }

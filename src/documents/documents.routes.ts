@@ -6,7 +6,7 @@ import { errorResponses } from '../http/common.schemas.js';
 import { notFound } from '../shared/errors.js';
 import { documentsRepository } from './documents.repository.js';
 
-export const DOCUMENT_TYPES = ['purchase_order', 'sale', 'return', 'transfer', 'import'] as const;
+export const DOCUMENT_TYPES = ['purchase_order', 'sale', 'return', 'transfer', 'import', 'count'] as const;
 
 /** Resolves a document reference (Source / Used On: type + number) to its id, so the UI can link it. */
 export function registerDocumentsRoutes(app: FastifyInstance, database: Database): void {

@@ -34,7 +34,7 @@ interface ExpensiveRoute {
 export const EXPENSIVE_ROUTES: readonly ExpensiveRoute[] = [
   { method: 'POST', url: /^\/api\/labels$/, max: 30, what: 'label PDFs' },
   { method: 'GET', url: /^\/api\/(serials|receipts)\/:\w+\/labels$/, max: 30, what: 'label PDFs' },
-  { method: 'GET', url: /\.(csv|xlsx)$/, max: 30, what: 'exports' },
+  { method: 'GET', url: /\.(csv|xlsx|pdf)$/, max: 30, what: 'exports' },
   { method: 'POST', url: /^\/api\/imports(\/inspect|\/:id\/commit)?$/, max: 30, what: 'imports' },
   { method: 'POST', url: /^\/api\/serial-expressions\/expand$/, max: 600, what: 'serial previews' },
 ];

@@ -38,6 +38,7 @@ const DOCUMENT_LABELS: Record<string, string> = {
   stock_adjustment: 'Stock adjustment',
   sale: 'Sale',
   return: 'Return',
+  count: 'Count',
 };
 
 /** Source and Used On as the Serials grid shows them: "PO 1-14", "Import #3", "TR-000001". */

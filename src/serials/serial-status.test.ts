@@ -76,3 +76,17 @@ describe('the Voided status', () => {
     expect(checkManualTransition('voided', 'in_stock').ok).toBe(false);
   });
 });
+
+describe('the Missing status', () => {
+  it('is set by a count, neither present nor movable, and comes back only through Mark found or is scrapped', () => {
+    expect(STATUS_INFO.missing).toMatchObject({ label: 'Missing', present: false, movable: false });
+    expect(STATUS_INFO.missing.color).toMatch(/^#[0-9a-f]{6}$/);
+    expect(checkTransition('in_stock', 'missing').ok).toBe(true);
+    expect(checkTransition('damaged', 'missing').ok).toBe(true);
+    expect(checkTransition('sold', 'missing').ok).toBe(false);
+    expect(checkTransition('missing', 'in_stock').ok).toBe(true);
+    expect(checkManualTransition('in_stock', 'missing').ok).toBe(false);
+    expect(checkManualTransition('missing', 'in_stock').ok).toBe(false);
+    expect(checkManualTransition('missing', 'scrapped').ok).toBe(true);
+  });
+});

@@ -6,6 +6,7 @@ export const SERIAL_STATUSES = [
   'returned',
   'damaged',
   'scrapped',
+  'missing',
   'voided',
 ] as const;
 export type SerialStatus = (typeof SERIAL_STATUSES)[number];
@@ -27,7 +28,7 @@ export const STATUS_INFO: Record<SerialStatus, StatusInfo> = {
     color: '#2e7d32',
     present: true,
     movable: true,
-    next: ['reserved', 'sold', 'damaged', 'scrapped'],
+    next: ['reserved', 'sold', 'damaged', 'scrapped', 'missing'],
   },
   reserved: {
     label: 'Reserved',
@@ -49,9 +50,18 @@ export const STATUS_INFO: Record<SerialStatus, StatusInfo> = {
     color: '#e65100',
     present: true,
     movable: true,
-    next: ['in_stock', 'scrapped'],
+    next: ['in_stock', 'scrapped', 'missing'],
   },
   scrapped: { label: 'Scrapped', color: '#616161', present: false, movable: false, next: [] },
+  // Not found by a stocktake (counts/): off the shelf, so not against quantity on hand. Found again, it goes
+  // back In Stock at the place it was found (a count's reconcile, or Mark found).
+  missing: {
+    label: 'Missing',
+    color: '#c62828',
+    present: false,
+    movable: false,
+    next: ['in_stock', 'scrapped'],
+  },
   // Entered in error (serial-corrections.ts decides when): final, out of the counts, its number free again.
   // No status moves here: voiding is its own action, with a reason, allowed only on an untouched serial.
   voided: { label: 'Voided', color: '#9e9e9e', present: false, movable: false, next: [] },
@@ -94,6 +104,18 @@ export function checkTransition(from: SerialStatus, to: SerialStatus): Transitio
 
 /** A status change made by hand on the Serial Detail: documents own Reserved, Sold and Returned. */
 export function checkManualTransition(from: SerialStatus, to: SerialStatus): TransitionCheck {
+  if (to === 'missing' && from !== to) {
+    return {
+      ok: false,
+      message: 'Missing is set by reconciling a stock count (Counts) that did not find the unit.',
+    };
+  }
+  if (from === 'missing' && to === 'in_stock') {
+    return {
+      ok: false,
+      message: 'A Missing unit comes back with Mark found, which records where it was found.',
+    };
+  }
   if (to === 'voided' && from !== to) {
     return {
       ok: false,

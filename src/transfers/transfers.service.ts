@@ -104,15 +104,20 @@ const rejected = (errors: FieldError[]) =>
 /**
  * Writes the documents of serials already moved: the transfer rows with their lines, one history row per
  * serial, the serial counts and the quantity on hand. Returns the transfer ids in the documents' order.
+ * A count's reconcile (counts/) records its transfers here too.
  */
-async function recordTransfers(
+export async function recordTransfers(
   tx: Executor,
   userId: number,
   t: {
     at: string;
     toLocationId: number;
     note: string;
-    documents: { number: string; fromLocationId: number; serials: SerialReadRow[] }[];
+    documents: {
+      number: string;
+      fromLocationId: number;
+      serials: Pick<SerialReadRow, 'id' | 'item_id' | 'status'>[];
+    }[];
   },
 ): Promise<number[]> {
   const ids: number[] = [];

@@ -23,6 +23,8 @@ import { SettingsPage } from './features/admin/settings-page';
 import { AccountPage } from './features/admin/account-page';
 import { DocumentRedirect } from './features/lookup/document-redirect';
 import { ImportPage, ImportsPage } from './features/imports/imports-page';
+import { CountsPage } from './features/counts/counts-page';
+import { CountPage } from './features/counts/count-page';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -81,6 +83,8 @@ export function App() {
           <Route path="/suppliers" element={<SuppliersPage />} />
           <Route path="/customers" element={<CustomersPage />} />
           <Route path="/documents/:type/:number" element={<DocumentRedirect />} />
+          <Route path="/counts" element={<CountsPage />} />
+          <Route path="/counts/:id" element={<CountPage />} />
           <Route path="/imports" element={<ImportsPage />} />
           <Route path="/imports/:id" element={<ImportPage />} />
           <Route path="/locations" element={<LocationsPage />} />

@@ -34,7 +34,18 @@ import type {
   serialCustomFieldsSchema,
 } from '../../../src/custom-fields/custom-fields.schemas.js';
 
+import type {
+  countDetailSchema,
+  countSchema,
+  reviewSchema,
+  scanResultSchema,
+} from '../../../src/counts/counts.schemas.js';
+
 export type Item = z.infer<typeof itemSchema>;
+export type Count = z.infer<typeof countSchema>;
+export type CountDetail = z.infer<typeof countDetailSchema>;
+export type CountReview = z.infer<typeof reviewSchema>;
+export type CountScanResult = z.infer<typeof scanResultSchema>;
 export type StockSummary = z.infer<typeof stockSummarySchema>;
 export type Serial = z.infer<typeof serialSchema>;
 export type SerialEvent = z.infer<typeof serialEventSchema>;

@@ -31,6 +31,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavLink to="/suppliers">Suppliers</NavLink>
           <NavLink to="/customers">Customers</NavLink>
           <NavLink to="/transfers">Transfers</NavLink>
+          <NavLink to="/counts">Counts</NavLink>
           {canImport && <NavLink to="/imports">Import</NavLink>}
           <NavLink to="/locations">Locations</NavLink>
           <NavLink to="/part-types">Part types</NavLink>

@@ -28,6 +28,8 @@ export function DocumentRedirect() {
           ? `/sales/${d.saleId}#return-${d.id}`
           : d.type === 'import'
             ? `/imports/${d.id}`
-            : '/transfers';
+            : d.type === 'count'
+              ? `/counts/${d.id}`
+              : '/transfers';
   return <Navigate replace to={to} />;
 }

@@ -9,6 +9,7 @@ const DOCUMENT_LABELS: Record<string, string> = {
   opening_stock: 'Opening stock',
   sale: 'Sale',
   return: 'Return',
+  count: 'Count',
 };
 
 /** Where a document reference links to, or null when it is not a document (manual entry). */
@@ -48,6 +49,8 @@ const EVENT_LABELS: Record<string, string> = {
   custom_field_changed: 'Custom field changed',
   voided: 'Voided (entered in error)',
   renumbered: 'Serial number corrected',
+  marked_missing: 'Not found by a count (Missing)',
+  found: 'Found (was Missing)',
 };
 
 export const formatEventKind = (kind: string) => EVENT_LABELS[kind] ?? kind.replace(/_/g, ' ');
