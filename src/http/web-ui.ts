@@ -8,11 +8,16 @@ import { sendProblem } from './problem.js';
 /** Where `npm run build:web` writes the web UI. */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-const CSP = [
+/**
+ * The web UI's Content-Security-Policy: everything from this server only. `'wasm-unsafe-eval'` lets the
+ * camera scanner compile its barcode decoder (WebAssembly served from our own assets); it allows no `eval`
+ * of JavaScript.
+ */
+export const WEB_UI_CSP = [
   "default-src 'self'",
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "connect-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'self'",
@@ -56,7 +61,10 @@ export async function registerWebUi(app: FastifyInstance): Promise<boolean> {
       },
     });
     const sendIndex = (reply: FastifyReply) =>
-      reply.header('content-security-policy', CSP).header('cache-control', 'no-cache').sendFile('index.html');
+      reply
+        .header('content-security-policy', WEB_UI_CSP)
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html');
     web.get('/', (_req, reply) => sendIndex(reply));
     web.get('/*', (req, reply) => {
       if (req.url.startsWith('/api/') || req.url === '/api') return reply.callNotFound();

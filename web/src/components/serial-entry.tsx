@@ -1,5 +1,6 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import { post, toApiError, type ApiError } from '../api/client';
+import { CameraScanButton } from '../features/scan/camera-scan-button';
 import { FormError } from './form-error';
 
 /** What the server's one grammar makes of an expression. */
@@ -70,6 +71,7 @@ export function SerialEntry({
   onChange: (serials: SerialChip[]) => void;
 }) {
   const [scan, setScan] = useState('');
+  const scanInput = useRef<HTMLInputElement>(null);
   const [expression, setExpression] = useState('');
   // A preview belongs to the text, the list and the `~` start it was made for; once any of them changes it
   // is stale and is neither shown nor added.
@@ -133,12 +135,14 @@ export function SerialEntry({
     <div className="serial-entry" role="group" aria-label={label}>
       <div className="inline-form">
         <input
+          ref={scanInput}
           aria-label={`${label}: scan or type a serial and press Enter`}
           placeholder="Scan or type a serial, Enter"
           value={scan}
           onChange={(e) => setScan(e.target.value)}
           onKeyDown={onScanKey}
         />
+        <CameraScanButton field={scanInput} />
         <span
           className={complete ? 'count-ok' : 'count-pending'}
           aria-live="polite"

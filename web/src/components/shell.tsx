@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { NavLink } from 'react-router-dom';
+import { NavLink, useLocation } from 'react-router-dom';
 import { post, setCsrfToken } from '../api/client';
 import { replaceSession, useCan, useSession } from '../features/auth/session';
 import { LookupBox } from '../features/lookup/lookup-box';
@@ -11,6 +11,11 @@ export function Shell({ children }: { children: ReactNode }) {
   const canAdminUsers = useCan('USERS_ADMIN');
   const canImport = useCan('INV_MANAGE_SERIALS');
   const canAdminSettings = useCan('SETTINGS_ADMIN');
+  // On a phone the navigation folds behind Menu; it folds again once a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location]);
 
   // Drop the session before the server ends it: a poll answered 401 meanwhile then finds no session to call
   // expired. The logout request reads the CSRF token as it starts, so clearing the token afterwards is safe.
@@ -22,9 +27,18 @@ export function Shell({ children }: { children: ReactNode }) {
 
   return (
     <div className="shell">
-      <header className="topbar">
+      <header className={menuOpen ? 'topbar menu-open' : 'topbar'}>
         <span className="brand">Serialtrack</span>
-        <nav>
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls={menuId}
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          Menu
+        </button>
+        <nav id={menuId} aria-label="Main">
           <NavLink to="/items">Items</NavLink>
           <NavLink to="/purchase-orders">Purchase orders</NavLink>
           <NavLink to="/sales">Sales</NavLink>

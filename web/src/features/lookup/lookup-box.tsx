@@ -1,7 +1,8 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, get, qs } from '../../api/client';
 import type { LookupResult } from '../../api/types';
+import { CameraScanButton } from '../scan/camera-scan-button';
 
 type Match = LookupResult['matches'][number];
 
@@ -19,6 +20,7 @@ export function LookupBox() {
   const [matches, setMatches] = useState<Match[] | null>(null);
   const [active, setActive] = useState(-1);
   const [message, setMessage] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
 
   const close = () => {
     setMatches(null);
@@ -78,24 +80,29 @@ export function LookupBox() {
 
   return (
     <div className="lookup">
-      <input
-        type="search"
-        role="combobox"
-        aria-label="Serial lookup"
-        aria-autocomplete="list"
-        aria-expanded={expanded}
-        aria-controls={expanded ? listId : undefined}
-        aria-activedescendant={expanded && active >= 0 ? optionId(active) : undefined}
-        placeholder="Find serial… (type or scan, Enter)"
-        value={value}
-        onChange={(e) => {
-          setValue(e.target.value);
-          // The list belongs to what was searched; typing something else starts over.
-          if (matches) close();
-        }}
-        onKeyDown={onKeyDown}
-        onBlur={close}
-      />
+      <div className="lookup-field">
+        <input
+          ref={input}
+          type="search"
+          role="combobox"
+          aria-label="Serial lookup"
+          aria-autocomplete="list"
+          aria-expanded={expanded}
+          aria-controls={expanded ? listId : undefined}
+          aria-activedescendant={expanded && active >= 0 ? optionId(active) : undefined}
+          placeholder="Find serial… (type or scan, Enter)"
+          value={value}
+          onChange={(e) => {
+            setValue(e.target.value);
+            // The list belongs to what was searched; typing something else starts over.
+            if (matches) close();
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={close}
+        />
+        {/* The lookup opens one serial: the camera closes on the first code, as a scan into the box would. */}
+        <CameraScanButton field={input} target="raw" closeOnRead compact />
+      </div>
       {(expanded || message) && (
         <div className="lookup-results">
           {message && (

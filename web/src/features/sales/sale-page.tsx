@@ -6,6 +6,7 @@ import type { CustomerReturn, Location, Sale } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { useCan } from '../auth/session';
+import { ScanToPick } from '../scan/scan-to-pick';
 import { formatLocalDateTime } from '../../components/dates';
 
 export function SalePage() {
@@ -152,6 +153,17 @@ function ReturnDialog({ sale, onClose }: { sale: Sale; onClose: () => void }) {
       ) : (
         <>
           {sold.length === 0 && <p>Nothing on this sale is still out with the customer.</p>}
+          {sold.length > 0 && (
+            <ScanToPick
+              label="Scan a returned serial"
+              onPick={(serial) => {
+                const unit = sold.find((s) => s.serialNumber === serial);
+                if (!unit) return `"${serial}" is not on this sale, or not out with the customer.`;
+                setChosen((c) => new Set(c).add(unit.id));
+                return null;
+              }}
+            />
+          )}
           {sold.map((s) => (
             <div key={s.id} className="inline-form">
               <label className="checkbox">

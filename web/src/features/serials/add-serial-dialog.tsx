@@ -5,6 +5,7 @@ import type { Item, Location } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { describeExpansion, expandSerials } from '../../components/serial-entry';
+import { CameraScanButton } from '../scan/camera-scan-button';
 
 const savingText = (count: number) => `Saving ${count.toLocaleString()} serial${count === 1 ? '' : 's'}…`;
 
@@ -173,17 +174,20 @@ export function AddSerialDialog({
   return (
     <Dialog open={open} onOpenChange={requestOpenChange} title="Add Serial">
       <form onSubmit={(e) => void submit(e)} aria-label="Add Serial">
-        <label>
-          Serial Number
-          <input
-            autoFocus
-            ref={serialInput}
-            value={serialNumber}
-            onChange={(e) => setSerialNumber(e.target.value)}
-            readOnly={busy}
-            aria-invalid={error !== null}
-          />
-        </label>
+        <div className="field-with-camera">
+          <label>
+            Serial Number
+            <input
+              autoFocus
+              ref={serialInput}
+              value={serialNumber}
+              onChange={(e) => setSerialNumber(e.target.value)}
+              readOnly={busy}
+              aria-invalid={error !== null}
+            />
+          </label>
+          <CameraScanButton field={serialInput} />
+        </div>
         <label className="checkbox">
           <input
             type="checkbox"
