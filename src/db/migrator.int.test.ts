@@ -34,6 +34,7 @@ describeEachDialect('strict migrator', (dialect) => {
       ['0011-money-bigint', 'Success'],
       ['0012-sign-in-throttle', 'Success'],
       ['0013-counts', 'Success'],
+      ['0014-prefix-search', 'Success'],
     ]);
     const second = await migrateToLatest(database);
     expect(second.results).toEqual([]);

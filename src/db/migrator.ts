@@ -13,6 +13,7 @@ import { migration0010SerialCorrections } from './migrations/0010-serial-correct
 import { migration0011MoneyBigint } from './migrations/0011-money-bigint.js';
 import { migration0012SignInThrottle } from './migrations/0012-sign-in-throttle.js';
 import { migration0013Counts } from './migrations/0013-counts.js';
+import { migration0014PrefixSearch } from './migrations/0014-prefix-search.js';
 
 /** Append-only, numbered. Never edit one that has shipped: add the next number instead. */
 function migrationsFor(database: Database): Record<string, Migration> {
@@ -30,6 +31,7 @@ function migrationsFor(database: Database): Record<string, Migration> {
     '0011-money-bigint': migration0011MoneyBigint(database.dialect),
     '0012-sign-in-throttle': migration0012SignInThrottle(),
     '0013-counts': migration0013Counts(database.dialect),
+    '0014-prefix-search': migration0014PrefixSearch(database.dialect),
   };
 }
 

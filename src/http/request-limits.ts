@@ -37,6 +37,8 @@ export const EXPENSIVE_ROUTES: readonly ExpensiveRoute[] = [
   { method: 'GET', url: /\.(csv|xlsx|pdf)$/, max: 30, what: 'exports' },
   { method: 'POST', url: /^\/api\/imports(\/inspect|\/:id\/commit)?$/, max: 30, what: 'imports' },
   { method: 'POST', url: /^\/api\/serial-expressions\/expand$/, max: 600, what: 'serial previews' },
+  // Sorted by a stock figure or filtered to mismatches, the Items list reads every item's counters.
+  { method: 'GET', url: /^\/api\/items\/stock-list$/, max: 300, what: 'item lists' },
 ];
 
 const limitKey = (request: FastifyRequest): string =>

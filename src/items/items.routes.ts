@@ -9,7 +9,10 @@ import {
   createAdjustmentBody,
   createItemBody,
   itemSchema,
+  itemStockRowSchema,
   listAdjustmentsQuery,
+  listItemStockQuery,
+  searchItemsQuery,
   listItemsQuery,
   stockSummarySchema,
   trackSerialsBody,
@@ -32,6 +35,41 @@ export function registerItemsRoutes(app: FastifyInstance, { items, stock }: Serv
       },
     },
     handler: (req) => items.list({ search: req.query.q, cursor: req.query.cursor, limit: req.query.limit }),
+  });
+
+  r.get('/api/items/search', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: "The pickers' search: items whose SKU or name starts with q, ignoring case",
+      description:
+        'SKU matches first (by SKU), then name matches (by name). Index range scans, at most `limit`.',
+      querystring: searchItemsQuery,
+      response: { 200: z.object({ items: z.array(itemSchema) }), ...errorResponses },
+    },
+    handler: (req) => items.search({ prefix: req.query.q, limit: req.query.limit }),
+  });
+
+  r.get('/api/items/stock-list', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: 'The Items list: quantity on hand against serials present per item, sortable, keyset-paged',
+      querystring: listItemStockQuery,
+      response: {
+        200: z.object({ items: z.array(itemStockRowSchema), nextCursor: z.string().nullable() }),
+        ...errorResponses,
+      },
+    },
+    handler: (req) =>
+      items.listWithStock({
+        prefix: req.query.q,
+        mismatchOnly: req.query.mismatch === 'true',
+        sort: req.query.sort,
+        descending: req.query.dir === 'desc',
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+      }),
   });
 
   r.post('/api/items', {

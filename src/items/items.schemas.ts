@@ -113,3 +113,38 @@ export const listAdjustmentsQuery = z.object({
   cursor: cursorQuery,
   limit: limitQuery,
 });
+
+export const searchItemsQuery = z.object({
+  q: z.string().trim().max(200).default('').describe('SKU or name starting with this text, ignoring case'),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const ITEM_LIST_SORTS = ['sku', 'name', 'quantityOnHand', 'serialsPresent', 'mismatch'] as const;
+
+export const listItemStockQuery = z.object({
+  q: z.string().trim().max(200).optional().describe('SKU or name starting with this text, ignoring case'),
+  mismatch: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: only the items whose serials do not match their quantity on hand'),
+  sort: z.enum(ITEM_LIST_SORTS).default('sku'),
+  dir: z.enum(['asc', 'desc']).default('asc'),
+  cursor: cursorQuery,
+  limit: limitQuery,
+});
+
+export const itemStockRowSchema = z
+  .object({
+    id: z.number(),
+    sku: z.string(),
+    name: z.string(),
+    partTypeId: z.number().nullable(),
+    primaryLocationId: z.number().nullable(),
+    trackSerials: z.boolean(),
+    quantityOnHand: z.number(),
+    serialsPresent: z.number().nullable().describe('null when the item does not track serials'),
+    mismatch: z
+      .number()
+      .describe('quantityOnHand − serialsPresent; 0 when they agree or serials are not tracked'),
+  })
+  .meta({ id: 'ItemStockRow' });

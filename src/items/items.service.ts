@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../db/database.js';
 import type { ItemRow } from '../db/schema.js';
 import type { Principal } from '../auth/auth.service.js';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { isUniqueViolation } from '../shared/db-errors.js';
 import { nowIso } from '../shared/time.js';
 import { encodeCursor, decodeCursor } from '../shared/cursor.js';
@@ -9,7 +9,7 @@ import { requireActiveLocation } from '../locations/locations.service.js';
 import { partTypesRepository } from '../part-types/part-types.repository.js';
 import { readSettings } from '../settings/settings.service.js';
 import { serialsRepository } from '../serials/serials.repository.js';
-import { itemsRepository } from './items.repository.js';
+import { itemsRepository, type ItemListSort, type ItemStockRow } from './items.repository.js';
 
 export interface ItemView {
   id: number;
@@ -35,6 +35,40 @@ export interface ItemInput {
   serialPattern?: string | null | undefined;
   trackSerials?: boolean | undefined;
 }
+
+/** One row of the Items list: the item with quantity on hand against serials present. */
+export interface ItemStockView {
+  id: number;
+  sku: string;
+  name: string;
+  partTypeId: number | null;
+  primaryLocationId: number | null;
+  trackSerials: boolean;
+  quantityOnHand: number;
+  /** null when the item does not track serials (or they are hidden). */
+  serialsPresent: number | null;
+  /** quantityOnHand − serialsPresent; 0 when they agree or the item does not track serials. */
+  mismatch: number;
+}
+
+const toItemStockView = (r: ItemStockRow): ItemStockView => ({
+  id: r.id,
+  sku: r.sku,
+  name: r.name,
+  partTypeId: r.part_type_id,
+  primaryLocationId: r.primary_location_id,
+  trackSerials: Number(r.track_serials) === 1,
+  quantityOnHand: Number(r.quantity_on_hand),
+  serialsPresent: Number(r.track_serials) === 1 ? Number(r.serials_present) : null,
+  mismatch: Number(r.mismatch),
+});
+
+const badCursor = () =>
+  new AppError(
+    'bad_request',
+    'BAD_CURSOR',
+    'The page cursor is not valid for this list. Start again from the first page.',
+  );
 
 export type ItemPatch = Partial<ItemInput> & {
   /** Needed to turn Track Serials off under the "hide" setting once serials exist. */
@@ -149,6 +183,48 @@ export function createItemsService(db: Db) {
       return {
         items: page.map(toItemView),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.sku]) : null,
+      };
+    },
+
+    /** The pickers' search: SKU or name starting with `q`, ignoring case; SKU matches first. */
+    async search(q: { prefix: string; limit: number }): Promise<{ items: ItemView[] }> {
+      const rows = await itemsRepository.searchByPrefix(db, q.prefix, q.limit);
+      return { items: rows.map(toItemView) };
+    },
+
+    /** The Items list with stock: sortable, filterable to the items whose serials do not match. */
+    async listWithStock(q: {
+      prefix?: string | undefined;
+      mismatchOnly: boolean;
+      sort: ItemListSort;
+      descending: boolean;
+      cursor?: string | undefined;
+      limit: number;
+    }) {
+      let after: [string | number, string] | undefined;
+      if (q.cursor) {
+        const [value, sku] = decodeCursor(q.cursor, 2);
+        const numeric = q.sort !== 'sku' && q.sort !== 'name';
+        if (typeof sku !== 'string' || (numeric ? !Number.isSafeInteger(value) : typeof value !== 'string')) {
+          throw badCursor();
+        }
+        after = [value as string | number, sku];
+      }
+      const rows = await itemsRepository.listWithStock(db, {
+        prefix: q.prefix,
+        mismatchOnly: q.mismatchOnly,
+        sort: q.sort,
+        descending: q.descending,
+        after,
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit).map(toItemStockView);
+      const last = page.at(-1);
+      const key = (v: ItemStockView): string | number =>
+        q.sort === 'serialsPresent' ? (v.serialsPresent ?? 0) : v[q.sort];
+      return {
+        items: page,
+        nextCursor: rows.length > q.limit && last ? encodeCursor([key(last), last.sku]) : null,
       };
     },
 

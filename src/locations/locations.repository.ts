@@ -1,10 +1,40 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { foldForSearch, prefixKey, startsWith } from '../shared/prefix-search.js';
 
 export const locationsRepository = {
   list(db: Executor, opts: { includeInactive: boolean }) {
     let q = db.selectFrom('locations').selectAll().orderBy('code');
     if (!opts.includeInactive) q = q.where('active', '=', 1);
     return q.execute();
+  },
+
+  /** Active locations whose code starts with `prefix` (by code), then those whose name does, ignoring case. */
+  async searchByPrefix(db: Executor, prefix: string, limit: number) {
+    const folded = foldForSearch(db, prefix);
+    const codeKey = prefixKey(db, sql.ref('code'));
+    const nameKey = prefixKey(db, sql.ref('name'));
+    const byCode = await db
+      .selectFrom('locations')
+      .selectAll()
+      .where(startsWith(codeKey, folded))
+      .where('active', '=', 1)
+      .orderBy(codeKey)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    if (byCode.length >= limit || folded === '') return byCode;
+    const byName = await db
+      .selectFrom('locations')
+      .selectAll()
+      .where(startsWith(nameKey, folded))
+      .where('active', '=', 1)
+      .orderBy(nameKey)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    const seen = new Set(byCode.map((r) => r.id));
+    return [...byCode, ...byName.filter((r) => !seen.has(r.id))].slice(0, limit);
   },
 
   findById(db: Executor, id: number) {

@@ -7,6 +7,7 @@ import {
   createLocationBody,
   listLocationsQuery,
   locationSchema,
+  searchLocationsQuery,
   updateLocationBody,
 } from './locations.schemas.js';
 
@@ -23,6 +24,17 @@ export function registerLocationsRoutes(app: FastifyInstance, { locations }: Ser
       response: { 200: z.object({ locations: z.array(locationSchema) }), ...errorResponses },
     },
     handler: async (req) => ({ locations: await locations.list(req.query.includeInactive === 'true') }),
+  });
+
+  r.get('/api/locations/search', {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: "The pickers' search: active locations whose code or name starts with q, ignoring case",
+      querystring: searchLocationsQuery,
+      response: { 200: z.object({ locations: z.array(locationSchema) }), ...errorResponses },
+    },
+    handler: async (req) => ({ locations: await locations.search(req.query.q, req.query.limit) }),
   });
 
   r.post('/api/locations', {

@@ -17,3 +17,7 @@ export const updateLocationBody = z.object({
   active: z.boolean().optional(),
 });
 export const listLocationsQuery = z.object({ includeInactive: z.enum(['true', 'false']).default('false') });
+export const searchLocationsQuery = z.object({
+  q: z.string().trim().max(200).default('').describe('Code or name starting with this text, ignoring case'),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});

@@ -47,6 +47,11 @@ function codeTaken(code: string) {
 
 export function createLocationsService(db: Db) {
   const service = {
+    /** The pickers' search: active locations whose code or name starts with `prefix`, ignoring case. */
+    async search(prefix: string, limit: number): Promise<LocationView[]> {
+      return (await locationsRepository.searchByPrefix(db, prefix, limit)).map(toLocationView);
+    },
+
     async list(includeInactive: boolean): Promise<LocationView[]> {
       return (await locationsRepository.list(db, { includeInactive })).map(toLocationView);
     },

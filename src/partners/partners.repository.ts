@@ -1,5 +1,13 @@
 import type { Executor } from '../db/database.js';
+import { sql } from 'kysely';
 import { containsPattern, likeEscaped } from '../shared/sql.js';
+import { foldForSearch, prefixKey, startsWith } from '../shared/prefix-search.js';
+
+/** A partner's name as the pickers and the duplicate check compare it: spaces dropped, case folded. */
+const nameKey = (db: Executor) => prefixKey(db, sql<string>`replace(${sql.ref('name')}, ' ', '')`);
+
+/** The typed text folded the way nameKey folds a stored name (the same spaces dropped). */
+export const foldPartnerName = (db: Executor, text: string) => foldForSearch(db, text.replace(/ +/g, ''));
 
 /** Suppliers and customers have the same shape: name, contact, notes. */
 export type PartnerTable = 'suppliers' | 'customers';
@@ -28,6 +36,30 @@ export const partnersRepository = {
       );
     }
     return query.orderBy('name').orderBy('id').limit(q.limit).execute();
+  },
+
+  /** Names starting with `prefix`, ignoring case and spaces, by that key: an index range scan. */
+  searchByPrefix(db: Executor, table: PartnerTable, prefix: string, limit: number) {
+    const key = nameKey(db);
+    return db
+      .selectFrom(table)
+      .select(['id', 'name', 'contact', 'notes'])
+      .where(startsWith(key, foldPartnerName(db, prefix)))
+      .orderBy(key)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Partners whose name is `name` once case and spaces are ignored (likely duplicates). */
+  findByNameKey(db: Executor, table: PartnerTable, name: string, limit: number) {
+    return db
+      .selectFrom(table)
+      .select(['id', 'name', 'contact', 'notes'])
+      .where(nameKey(db), '=', foldPartnerName(db, name))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   },
 
   findById(db: Executor, table: PartnerTable, id: number) {

@@ -5,11 +5,12 @@ import type { Services } from '../app.js';
 import { errorResponses, idParams } from '../http/common.schemas.js';
 import type { PartnersService } from './partners.service.js';
 import {
-  createPartnerBody,
+  createPartnerWithCheckBody,
   customerSerialPageSchema,
   customerSerialsQuery,
   listPartnersQuery,
   partnerSchema,
+  searchPartnersQuery,
   updatePartnerBody,
 } from './partners.schemas.js';
 
@@ -33,12 +34,25 @@ function registerPartnerRoutes(
     },
     handler: (req) => service.list({ search: req.query.q, cursor: req.query.cursor, limit: req.query.limit }),
   });
+  r.get(`/api/${table}/search`, {
+    config: { access: 'INV_VIEW' },
+    schema: {
+      tags,
+      summary: `The pickers' search: ${table} whose name starts with q, ignoring case and spaces`,
+      querystring: searchPartnersQuery,
+      response: { 200: z.object({ [table]: z.array(partnerSchema) }), ...errorResponses },
+    },
+    handler: (req) => service.search({ prefix: req.query.q, limit: req.query.limit }),
+  });
   r.post(`/api/${table}`, {
     config: { access: 'PARTNERS_MANAGE' },
     schema: {
       tags,
       summary: `Create a ${noun}`,
-      body: createPartnerBody,
+      description:
+        `A ${noun} whose name matches an existing one, ignoring case and spaces, is refused with 409 ` +
+        'DUPLICATE_NAME unless allowDuplicateName is true.',
+      body: createPartnerWithCheckBody,
       response: { 201: partnerSchema, ...errorResponses },
     },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body)),

@@ -11,7 +11,24 @@ export const createPartnerBody = z.object({
   contact: z.string().trim().max(500).optional(),
   notes: z.string().trim().max(5000).optional(),
 });
+export const createPartnerWithCheckBody = createPartnerBody.extend({
+  allowDuplicateName: z
+    .boolean()
+    .optional()
+    .describe(
+      'Create it even though a partner with the same name (ignoring case and spaces) exists; without it that answers 409 DUPLICATE_NAME',
+    ),
+});
 export const updatePartnerBody = createPartnerBody.partial();
+export const searchPartnersQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .default('')
+    .describe('Name starting with this text, ignoring case and spaces'),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
 export const listPartnersQuery = z.object({
   q: z.string().trim().max(200).optional().describe('Name or contact containing this text, ignoring case'),
   cursor: cursorQuery,

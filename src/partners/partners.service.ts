@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { AppError, conflict, notFound } from '../shared/errors.js';
 import { nowIso, todayIso } from '../shared/time.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { MAX_SQL_INT } from '../shared/sql.js';
@@ -51,6 +51,11 @@ export interface PartnerInput {
   notes?: string | undefined;
 }
 
+export interface NewPartnerInput extends PartnerInput {
+  /** Creates it even when a partner of the same name (case and spaces ignored) exists. */
+  allowDuplicateName?: boolean | undefined;
+}
+
 /** One service per partner table: suppliers or customers. */
 export function createPartnersService(db: Db, table: PartnerTable) {
   const label = table === 'suppliers' ? 'Supplier' : 'Customer';
@@ -76,7 +81,28 @@ export function createPartnersService(db: Db, table: PartnerTable) {
       return row;
     },
 
-    async create(input: PartnerInput): Promise<PartnerView> {
+    async search(q: { prefix: string; limit: number }) {
+      return { [table]: await partnersRepository.searchByPrefix(db, table, q.prefix, q.limit) };
+    },
+
+    /**
+     * A second "Bob Smith" is almost always the first one typed again: refused unless the caller says it is
+     * intended. A check, not a constraint (two people may share a name), so two simultaneous creates of
+     * one new name can both pass.
+     */
+    async create(input: NewPartnerInput): Promise<PartnerView> {
+      if (!input.allowDuplicateName) {
+        const [existing] = await partnersRepository.findByNameKey(db, table, input.name, 1);
+        if (existing) {
+          const noun = label.toLowerCase();
+          throw conflict(
+            'DUPLICATE_NAME',
+            `A ${noun} named "${existing.name}" already exists (${noun} ${existing.id}). Choose that ${noun}, ` +
+              `or confirm that "${input.name}" is a different ${noun}.`,
+            [{ field: 'name', code: 'duplicate', message: `${label} "${existing.name}" already exists` }],
+          );
+        }
+      }
       const id = await partnersRepository.insert(db, table, {
         name: input.name,
         contact: input.contact ?? '',
