@@ -114,6 +114,8 @@ describe.runIf(dialectsUnderTest().includes('sqlite'))('cli [sqlite]', () => {
         '0010-serial-corrections',
         '0011-money-bigint',
         '0012-sign-in-throttle',
+        '0013-counts',
+        '0014-prefix-search',
       ]);
     } finally {
       db.close();
